@@ -1,0 +1,1 @@
+"""HTTP API (FastAPI): a thin shell that parses requests, calls the engine, shapes responses."""

@@ -1,0 +1,194 @@
+"""The FastAPI application: builds the engine once, then forwards requests to it."""
+from __future__ import annotations
+
+import logging
+import threading
+from collections.abc import Iterator
+from contextlib import asynccontextmanager
+from typing import Any
+
+import orjson
+from fastapi import FastAPI, Request
+from fastapi.concurrency import run_in_threadpool
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import Response, StreamingResponse
+from pydantic import ValidationError
+
+from app import __version__
+from app.api.limits import BodySizeLimit
+from app.api.schemas import (
+    BatchRequest,
+    BatchResponse,
+    ListsResponse,
+    ScreenRequest,
+    ScreenResponse,
+)
+from app.api.schemas import LimitError
+from app.engine import Engine
+from app.lists import build_engine
+from app.settings import Settings, get_settings
+
+log = logging.getLogger("prescreen")
+
+
+class EngineHolder:
+    """Holds the current engine; a new one is swapped in whole, never mutated in place."""
+
+    def __init__(self) -> None:
+        self.engine: Engine | None = None
+        self.error: str | None = None
+        self._lock = threading.Lock()
+
+    def set(self, engine: Engine) -> None:
+        with self._lock:
+            self.engine = engine
+
+
+def json_response(obj: Any, status: int = 200) -> Response:
+    return Response(orjson.dumps(obj), status_code=status, media_type="application/json")
+
+
+def error_response(status: int, code: str, message: str, field: str | None = None) -> Response:
+    return json_response({"error": {"code": code, "message": message, "field": field}}, status)
+
+
+def _field_name(loc: tuple | list) -> str:
+    parts = [str(p) for p in loc if p not in ("body",)]
+    return ".".join(parts) or "body"
+
+
+def create_app(settings: Settings | None = None, engine: Engine | None = None) -> FastAPI:
+    settings = settings or get_settings()
+    holder = EngineHolder()
+
+    def load() -> None:
+        try:
+            holder.set(build_engine(settings.data_dir))
+            log.info("lists loaded: %s", holder.engine.stats() if holder.engine else None)
+        except Exception as exc:  # noqa: BLE001 - reported by /readyz and the log
+            holder.error = f"{type(exc).__name__}: {exc}"
+            log.error("could not load the lists: %s", holder.error)
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI):
+        if engine is not None:
+            holder.set(engine)
+        else:
+            threading.Thread(target=load, name="load-lists", daemon=True).start()
+        yield
+
+    app = FastAPI(
+        title="Listing infringement pre-screener",
+        version=__version__,
+        summary="Screens marketplace listings for third-party brands (also in disguise) and sensitive terms.",
+        lifespan=lifespan,
+        docs_url="/docs" if settings.docs_enabled else None,
+        redoc_url=None,
+        openapi_url="/openapi.json" if settings.docs_enabled else None,
+    )
+    app.state.holder = holder
+    app.state.settings = settings
+    app.add_middleware(
+        BodySizeLimit,
+        limits={"/v1/screen/batch": settings.max_batch_body_bytes},
+        default=settings.max_body_bytes,
+    )
+
+    @app.exception_handler(RequestValidationError)
+    async def _invalid(request: Request, exc: RequestValidationError) -> Response:
+        errors = exc.errors()
+        first = errors[0] if errors else {"loc": ("body",), "msg": "invalid request"}
+        field = _field_name(first.get("loc", ("body",)))
+        message = f"{field}: {first.get('msg', 'invalid')}"
+        detail = [{"loc": list(e.get("loc", ())), "msg": e.get("msg"), "type": e.get("type")} for e in errors]
+        return json_response({"error": {"code": "invalid_request", "message": message, "field": field},
+                              "detail": detail}, 422)
+
+    def current() -> Engine | Response:
+        if holder.engine is None:
+            msg = holder.error or "the lists are still loading"
+            return error_response(503, "not_ready", msg)
+        return holder.engine
+
+    def screen_one(eng: Engine, req: ScreenRequest) -> dict:
+        req.check_limits(max_chars=settings.max_field_chars, max_bullets=settings.max_bullets)
+        return eng.screen(req.to_listing()).to_dict()
+
+    def screen_item(eng: Engine, item: Any) -> dict:
+        ident = item.get("id") if isinstance(item, dict) and isinstance(item.get("id"), str) else None
+        if not isinstance(item, dict):
+            return {"id": None, "error": {"code": "invalid_listing", "message": "a listing must be a JSON object", "field": None}}
+        try:
+            req = ScreenRequest.model_validate(item)
+            return screen_one(eng, req)
+        except ValidationError as exc:
+            e = exc.errors()[0]
+            field = _field_name(e.get("loc", ())) if e.get("loc") else None
+            msg = f"{field}: {e.get('msg')}" if field else str(e.get("msg"))
+            return {"id": ident, "error": {"code": "invalid_listing", "message": msg, "field": field}}
+        except LimitError as exc:
+            return {"id": ident, "error": {"code": "too_large", "message": str(exc), "field": exc.field}}
+
+    @app.post("/v1/screen", response_model=ScreenResponse, tags=["screening"],
+              responses={413: {"description": "body larger than PRESCREEN_MAX_BODY_BYTES or a field over its limit"},
+                         422: {"description": "invalid body; `error.field` names the field"},
+                         503: {"description": "lists still loading"}})
+    async def screen(req: ScreenRequest) -> Response:
+        """Screen one listing."""
+        eng = current()
+        if isinstance(eng, Response):
+            return eng
+        try:
+            out = await run_in_threadpool(screen_one, eng, req)
+        except LimitError as exc:
+            return error_response(413, "too_large", str(exc), exc.field)
+        return json_response(out)
+
+    @app.post("/v1/screen/batch", response_model=BatchResponse, tags=["screening"],
+              responses={200: {"content": {"application/x-ndjson": {}},
+                               "description": "JSON, or one result per line with Accept: application/x-ndjson"},
+                         413: {"description": "more listings than PRESCREEN_MAX_BATCH_ITEMS or body too large"},
+                         422: {"description": "the body is not {\"listings\": [...]}"}})
+    async def screen_batch(batch: BatchRequest, request: Request) -> Response:
+        """Screen many listings; results come back in the same order, a bad listing as an error item."""
+        eng = current()
+        if isinstance(eng, Response):
+            return eng
+        n = len(batch.listings)
+        if n > settings.max_batch_items:
+            return error_response(413, "too_many_listings",
+                                  f"listings has {n} items; at most {settings.max_batch_items} per batch", "listings")
+        if "application/x-ndjson" in request.headers.get("accept", ""):
+            def lines() -> Iterator[bytes]:
+                for item in batch.listings:
+                    yield orjson.dumps(screen_item(eng, item)) + b"\n"
+            return StreamingResponse(lines(), media_type="application/x-ndjson")
+        results = await run_in_threadpool(lambda: [screen_item(eng, it) for it in batch.listings])
+        return json_response({"results": results})
+
+    @app.get("/v1/lists", response_model=ListsResponse, tags=["lists"])
+    async def lists() -> Response:
+        """Counts and version of the lists in use."""
+        eng = current()
+        if isinstance(eng, Response):
+            return eng
+        return json_response(eng.stats())
+
+    @app.get("/healthz", tags=["health"])
+    async def healthz() -> Response:
+        """Liveness: the process answers."""
+        return json_response({"status": "ok"})
+
+    @app.get("/readyz", tags=["health"])
+    async def readyz() -> Response:
+        """Readiness: the lists are loaded and the engine is built."""
+        if holder.engine is None:
+            return json_response({"status": "error" if holder.error else "loading", "error": holder.error}, 503)
+        return json_response({"status": "ready", "list_version": holder.engine.version})
+
+    return app
+
+
+def app_factory() -> FastAPI:
+    """Entry point for `uvicorn --factory app.api.main:app_factory`."""
+    return create_app()

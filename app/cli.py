@@ -1,0 +1,169 @@
+"""Command line: `prescreen serve`, `prescreen check`, `prescreen lists stats|validate`."""
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+from pathlib import Path
+
+from app.engine.models import Listing, Screening, Severity
+
+_COLOURS = {Severity.HIGH: "\033[1;31m", Severity.MEDIUM: "\033[1;33m", Severity.LOW: "\033[36m"}
+_RESET = "\033[0m"
+
+
+def _listing_from_json(obj: dict, line: int) -> Listing:
+    if not isinstance(obj, dict):
+        raise ValueError(f"line {line}: expected a JSON object")
+    bullets = obj.get("bullets") or []
+    if isinstance(bullets, str):
+        bullets = [bullets]
+    return Listing(
+        id=str(obj["id"]) if obj.get("id") is not None else f"line-{line}",
+        title=str(obj.get("title") or ""), bullets=tuple(str(b) for b in bullets),
+        description=str(obj.get("description") or ""), search_terms=str(obj.get("search_terms") or ""),
+        brand=obj.get("brand") if isinstance(obj.get("brand"), str) else None,
+        authorized_brands=tuple(obj.get("authorized_brands") or ()), category=obj.get("category"),
+        marketplace=obj.get("marketplace"),
+    )
+
+
+def highlight(text: str, spans: list[tuple[int, int, Severity]], colour: bool) -> str:
+    if not colour or not spans:
+        return text
+    out, pos = [], 0
+    for s, e, sev in sorted(spans):
+        if s < pos:
+            continue
+        out.append(text[pos:s])
+        out.append(_COLOURS[sev] + text[s:e] + _RESET)
+        pos = e
+    out.append(text[pos:])
+    return "".join(out)
+
+
+def render(listing: Listing, result: Screening, colour: bool) -> str:
+    lines = [f"{result.id or '-'}  verdict={result.verdict.value}  risk={result.risk_score}  hits={len(result.hits)}"]
+    for field, index, text in listing.fields():
+        spans = [(h.start, h.end, h.severity) for h in result.hits if h.field == field and h.index == index]
+        if spans:
+            label = field.value if index is None else f"{field.value}[{index}]"
+            lines.append(f"  {label}: {highlight(text, spans, colour)}")
+    for h in result.hits:
+        what = h.brand.name + (f" / {h.brand.mark}" if h.brand and h.brand.mark != h.brand.name else "") if h.brand else f"{h.category}"
+        sev = (_COLOURS[h.severity] + h.severity.value + _RESET) if colour else h.severity.value
+        usage = f" [{h.usage.value}]" if h.usage else ""
+        lines.append(f"  - {sev:6s} {h.kind.value}:{what}{usage} {h.match.value} {h.field.value}"
+                     f"{'' if h.index is None else f'[{h.index}]'} {h.start}-{h.end} {h.text!r}")
+        lines.append(f"      {h.reason}")
+        if h.suggestion:
+            lines.append(f"      -> {h.suggestion}")
+    return "\n".join(lines)
+
+
+def cmd_check(args: argparse.Namespace) -> int:
+    from app.lists import build_engine
+
+    engine = build_engine(args.data_dir)
+    colour = sys.stdout.isatty() and not args.json and os.environ.get("NO_COLOR") is None
+    listings: list[Listing] = []
+    if args.file:
+        path = Path(args.file)
+        with path.open(encoding="utf-8-sig") as fh:
+            for n, raw in enumerate(fh, 1):
+                if not raw.strip():
+                    continue
+                try:
+                    listings.append(_listing_from_json(json.loads(raw), n))
+                except (ValueError, KeyError, TypeError) as exc:
+                    print(f"{path}:{n}: {exc}", file=sys.stderr)
+                    return 2
+    if args.text:
+        listings.append(Listing(id="cli", title=" ".join(args.text), category=args.category, brand=args.brand))
+    if not listings:
+        print("nothing to check: give a title or --file", file=sys.stderr)
+        return 2
+    worst = 0
+    for lst in listings:
+        res = engine.screen(lst)
+        worst = max(worst, {"pass": 0, "review": 1, "block": 2}[res.verdict.value])
+        if args.json:
+            print(json.dumps(res.to_dict(), ensure_ascii=False))
+        else:
+            print(render(lst, res, colour))
+    return 0 if args.exit_zero else (worst if worst < 2 else 3)
+
+
+def cmd_serve(args: argparse.Namespace) -> int:
+    import uvicorn
+
+    from app.settings import get_settings
+
+    s = get_settings()
+    if args.data_dir:
+        os.environ["PRESCREEN_DATA_DIR"] = str(args.data_dir)
+    uvicorn.run("app.api.main:app_factory", factory=True, host=args.host or s.host, port=args.port or s.port,
+                workers=args.workers or s.workers, log_level=s.log_level)
+    return 0
+
+
+def cmd_lists(args: argparse.Namespace) -> int:
+    from app.lists import ListError, build_engine
+
+    try:
+        engine = build_engine(args.data_dir)
+    except ListError as exc:
+        print(f"invalid: {exc}", file=sys.stderr)
+        return 1
+    stats = engine.stats()
+    if args.action == "validate":
+        print(f"ok: {stats['brands']} brands, {stats['marks']} marks, {stats['terms']} terms ({stats['list_version']})")
+        return 0
+    lists = engine.lists
+    zh = sum(1 for b in lists.brands if b.zh_names)
+    with_sub = sum(1 for b in lists.brands if b.submarks)
+    by_cat: dict[str, int] = {}
+    for t in lists.terms:
+        by_cat[t.category] = by_cat.get(t.category, 0) + 1
+    out = dict(stats, brands_with_chinese_names=zh, brands_with_submarks=with_sub,
+               submarks=sum(len(b.submarks) for b in lists.brands), terms_by_category=by_cat,
+               exemptions=len(lists.exemptions), build_seconds=round(engine.build_seconds, 2))
+    print(json.dumps(out, ensure_ascii=False, indent=2))
+    return 0
+
+
+def main(argv: list[str] | None = None) -> int:
+    p = argparse.ArgumentParser(prog="prescreen", description="Listing infringement pre-screener")
+    p.add_argument("--data-dir", type=Path, default=None, help="directory with the lists (default: PRESCREEN_DATA_DIR or ./data)")
+    sub = p.add_subparsers(dest="command", required=True)
+
+    s = sub.add_parser("serve", help="run the HTTP service")
+    s.add_argument("--host")
+    s.add_argument("--port", type=int)
+    s.add_argument("--workers", type=int)
+    s.set_defaults(func=cmd_serve)
+
+    c = sub.add_parser("check", help="screen a title or a JSONL file of listings")
+    c.add_argument("text", nargs="*", help="a title to screen")
+    c.add_argument("--file", help="JSONL file, one listing object per line")
+    c.add_argument("--json", action="store_true", help="one JSON result per line")
+    c.add_argument("--category", help="category of the title given on the command line")
+    c.add_argument("--brand", help="your own brand (never reported)")
+    c.add_argument("--exit-zero", action="store_true", help="exit 0 even when something is flagged")
+    c.set_defaults(func=cmd_check)
+
+    ls = sub.add_parser("lists", help="inspect the lists")
+    ls.add_argument("action", choices=["stats", "validate"])
+    ls.set_defaults(func=cmd_lists)
+
+    args = p.parse_args(argv)
+    if args.data_dir is None:
+        from app.settings import get_settings
+
+        args.data_dir = get_settings().data_dir
+    return args.func(args)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,192 @@
+"""The compiled brand index: every surface name of every brand, folded into lookup keys,
+with Aho-Corasick automata, a deletion index for typos and phonetic keys for sound-alikes.
+
+Built once from the lists; read-only afterwards, so many threads can share it.
+"""
+from __future__ import annotations
+
+import re
+from collections import defaultdict
+from dataclasses import dataclass
+from itertools import combinations
+from pathlib import Path
+
+import ahocorasick
+import jellyfish
+
+from app.engine.chinese import WordBoundaries, load_shape_table, pinyin_of, sound_key
+from app.engine.document import TOKEN_RE
+from app.engine.models import Brand
+from app.engine.normalize import fold_name, is_han
+
+_CAMEL = re.compile(r"(?<=[a-z])(?=[A-Z])")
+
+
+class Role:
+    NAME = "name"
+    ALIAS = "alias"
+    ZH = "zh_name"
+    SUBMARK = "submark"
+    PINYIN = "pinyin"
+
+
+@dataclass(frozen=True, slots=True)
+class MarkEntry:
+    """One surface name of a brand, as the matcher looks it up."""
+
+    brand: Brand
+    surface: str              # the name as the list writes it
+    mark: str                 # what the hit reports as `mark`
+    role: str
+    ordinary: bool            # also an ordinary word: the matcher asks for evidence
+    key: str                  # compact folded key (Latin) or Han key
+    bounds: frozenset[int]    # word boundaries inside a Latin key
+    words: int                # number of words in the Latin name
+
+
+def latin_key(name: str) -> tuple[str, frozenset[int], int]:
+    """Compact key of a Latin name and the positions of its word boundaries."""
+    bounds: set[int] = set()
+    parts: list[str] = []
+    pos = 0
+    for piece in _CAMEL.split(name):
+        toks = TOKEN_RE.findall(fold_name(piece))
+        for t in toks:
+            if pos:
+                bounds.add(pos)
+            parts.append(t)
+            pos += len(t)
+    return "".join(parts), frozenset(bounds), max(1, len(TOKEN_RE.findall(fold_name(name))))
+
+
+def deletes(word: str, depth: int) -> set[str]:
+    out = {word}
+    for d in range(1, depth + 1):
+        for idx in combinations(range(len(word)), d):
+            out.add("".join(c for i, c in enumerate(word) if i not in idx))
+    return out
+
+
+def fuzzy_depth(n: int) -> int:
+    """Edit distance allowed for a name of n letters: none for short names."""
+    if n < 4:
+        return 0
+    if n <= 8:
+        return 1
+    return 2
+
+
+class BrandIndex:
+    def __init__(self, brands: tuple[Brand, ...], *, common_words: frozenset[str], shape_file: Path) -> None:
+        self.brands = brands
+        self.by_id = {b.id: b for b in brands}
+        self.common_words = common_words
+        self.latin: dict[str, list[MarkEntry]] = defaultdict(list)
+        self.han: dict[str, list[MarkEntry]] = defaultdict(list)
+        self.mixed: dict[str, list[MarkEntry]] = defaultdict(list)
+        self.sound: dict[str, list[MarkEntry]] = defaultdict(list)
+        self.shape: dict[str, list[MarkEntry]] = defaultdict(list)
+        self.fuzzy: dict[str, set[str]] = defaultdict(set)
+        self.phonetic: dict[str, set[str]] = defaultdict(set)
+        self.name_lookup: dict[str, set[str]] = defaultdict(set)  # folded name -> brand ids
+        self.shape_table = load_shape_table(shape_file)
+        self.token_cache: dict[str, dict] = {}
+        zh_words: list[str] = []
+
+        for b in brands:
+            for role, names in (
+                (Role.NAME, [b.name]),
+                (Role.ALIAS, list(b.aliases)),
+                (Role.ZH, list(b.zh_names)),
+            ):
+                for n in names:
+                    self._add(b, n, n if role != Role.NAME else b.name, role, zh_words)
+            for sm in b.submarks:
+                for n in sm.names:
+                    self._add(b, n, sm.name, Role.SUBMARK, zh_words)
+
+        self.boundaries = WordBoundaries(zh_words)
+        # Pinyin of Chinese names written in Latin letters (naike, adidasi), unless that
+        # spelling is an English word or already a Latin key of some brand.
+        for key, entries in list(self.han.items()):
+            syl = pinyin_of(key)
+            if not syl or len(syl) < 2:
+                continue
+            py = "".join(syl)
+            if len(py) < 5 or py in self.common_words or py in self.latin:
+                continue
+            for e in entries:
+                if e.ordinary:
+                    continue
+                self.latin[py].append(MarkEntry(e.brand, key, e.mark, Role.PINYIN, False, py, frozenset(), 1))
+
+        for key, entries in self.latin.items():
+            if key.isdigit() or any(e.role == Role.PINYIN for e in entries):
+                continue
+            if any(e.ordinary or e.words > 1 for e in entries):
+                continue
+            depth = fuzzy_depth(len(key))
+            if depth:
+                for d in deletes(key, depth):
+                    self.fuzzy[d].add(key)
+            if len(key) >= 4 and key.isalpha():
+                self.phonetic["m:" + jellyfish.metaphone(key)].add(key)
+                self.phonetic["n:" + jellyfish.nysiis(key)].add(key)
+
+        self.latin_ac = self._automaton(self.latin)
+        self.han_ac = self._automaton(self.han)
+        self.mixed_ac = self._automaton(self.mixed)
+        self.sound_ac = self._automaton(self.sound)
+        self.shape_ac = self._automaton(self.shape)
+
+    def _add(self, b: Brand, name: str, mark: str, role: str, zh_words: list[str]) -> None:
+        ordinary = name in b.ordinary
+        folded = fold_name(name)
+        self.name_lookup[_lookup_key(name)].add(b.id)
+        if folded and all(is_han(c) for c in folded):
+            entry = MarkEntry(b, name, mark, role if role != Role.NAME else Role.ZH, ordinary, folded, frozenset(), 1)
+            if entry not in self.han[folded]:
+                self.han[folded].append(entry)
+                zh_words.append(folded)
+                if len(folded) >= 2:
+                    self.sound[sound_key(folded)].append(entry)
+                    self.shape[self.shape_fold(folded)].append(entry)
+        elif any(is_han(c) for c in folded):
+            entry = MarkEntry(b, name, mark, role, ordinary, folded, frozenset(), 1)
+            if entry not in self.mixed[folded]:
+                self.mixed[folded].append(entry)
+        else:
+            key, bounds, words = latin_key(name)
+            if not key or key.isdigit():
+                return
+            entry = MarkEntry(b, name, mark, role, ordinary, key, bounds, words)
+            if entry not in self.latin[key]:
+                self.latin[key].append(entry)
+
+    def shape_fold(self, text: str) -> str:
+        return text.translate(self.shape_table)
+
+    @staticmethod
+    def _automaton(keys: dict[str, list[MarkEntry]]) -> ahocorasick.Automaton | None:
+        if not keys:
+            return None
+        ac = ahocorasick.Automaton()
+        for k in keys:
+            ac.add_word(k, k)
+        ac.make_automaton()
+        return ac
+
+    def resolve_brand_names(self, names: list[str]) -> set[str]:
+        """Brand ids named by a seller (own or authorized brands), by any of their names."""
+        ids: set[str] = set()
+        for n in names:
+            ids |= self.name_lookup.get(_lookup_key(n), set())
+        return ids
+
+    @property
+    def mark_count(self) -> int:
+        return len(self.name_lookup)
+
+
+def _lookup_key(name: str) -> str:
+    return "".join(TOKEN_RE.findall(fold_name(name))) or fold_name(name).strip()

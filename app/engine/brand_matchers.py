@@ -1,0 +1,413 @@
+"""Brand matching strategies. Each one reads a prepared field and proposes candidates;
+the screener decides which candidates become hits (evidence, overlaps, severity).
+"""
+from __future__ import annotations
+
+import unicodedata
+from dataclasses import dataclass, field
+
+import jellyfish
+from rapidfuzz.distance import OSA
+
+from app.engine.brand_index import BrandIndex, MarkEntry, Role, deletes, fuzzy_depth
+from app.engine.chinese import sound_key
+from app.engine.document import FieldDoc, Gap
+from app.engine.models import MatchType
+
+# Affixes sellers fuse onto a brand to claim its look without writing it plainly.
+LATIN_SUFFIXES = ("style", "styles", "styled", "ish", "esque", "inspired", "like", "type", "look",
+                  "vibe", "vibes", "alike", "y", "ey", "ie")
+LATIN_SUFFIX_WORDS = frozenset({"style", "styled", "inspired", "like", "type", "look", "esque", "ish", "vibe", "vibes"})
+HAN_SUFFIXES = ("同款", "风格", "风", "式", "款", "系列", "类", "版", "型")
+
+LEET = str.maketrans({"0": "o", "1": "i", "3": "e", "4": "a", "5": "s", "7": "t", "8": "b", "9": "g"})
+LEET_L = str.maketrans({"0": "o", "1": "l", "3": "e", "4": "a", "5": "s", "7": "t", "8": "b", "9": "g"})
+
+
+@dataclass(slots=True)
+class Candidate:
+    start: int                  # folded offsets
+    end: int
+    entry: MarkEntry
+    match: MatchType
+    score: float
+    explain: list[str] = field(default_factory=list)
+    disguised: bool = False     # written so as to dodge filters: itself evidence of intent
+
+
+class BrandMatcher:
+    """One way of finding brand names in a field."""
+
+    name = "base"
+
+    def find(self, doc: FieldDoc, index: BrandIndex) -> list[Candidate]:
+        raise NotImplementedError
+
+
+def _surface_explain(doc: FieldDoc, start: int, end: int, entry: MarkEntry) -> tuple[MatchType, list[str]]:
+    """Exact when the original reads as the list name ignoring case; else say what differs."""
+    o0, o1 = doc.orig_span(start, end)
+    surface = doc.original[o0:o1]
+    if surface.casefold() == entry.surface.casefold():
+        return MatchType.EXACT, []
+    why = []
+    if any(unicodedata.category(c) == "Cf" for c in surface):
+        why.append("hidden zero-width characters removed")
+    odd = [c for c in surface if not c.isascii() and unicodedata.category(c)[0] == "L"]
+    if odd and not any(not c.isascii() for c in entry.surface):
+        sample = "".join(dict.fromkeys(odd))[:4]
+        why.append(f"lookalike characters {sample!r} read as Latin letters")
+    if any(not c.isalnum() and not c.isspace() for c in surface) and surface.replace(" ", "") != entry.surface.replace(" ", ""):
+        why.append("spacing or punctuation inside the name ignored")
+    elif " " in surface and " " not in entry.surface:
+        why.append("spaces between the letters ignored")
+    if not why:
+        if surface.replace(" ", "").casefold() != entry.surface.replace(" ", "").casefold():
+            why.append("accents and letter forms normalised")
+        else:
+            return MatchType.EXACT, []
+    return MatchType.VARIANT, why
+
+
+class LatinNameMatcher(BrandMatcher):
+    """Names in Latin script: exact, case/spacing/punctuation variants, lookalike letters,
+    derivatives (Nikey, adidasstyle, Gucci-inspired) and pinyin spellings (naike)."""
+
+    name = "latin"
+
+    def find(self, doc: FieldDoc, index: BrandIndex) -> list[Candidate]:
+        if index.latin_ac is None or not doc.tokens:
+            return []
+        compact, starts, ends = doc.compact
+        toks, gaps = doc.tokens, doc.gaps
+        out: list[Candidate] = []
+        for cend, key in index.latin_ac.iter(compact):
+            cstart = cend - len(key) + 1
+            i = starts.get(cstart)
+            if i is None:
+                continue
+            j = ends.get(cend + 1)
+            entries = index.latin[key]
+            if j is None:
+                out.extend(self._derivative(doc, index, i, cstart, cend + 1, key, entries))
+                continue
+            span_ok, spaced = self._valid_join(toks, gaps, i, j, entries)
+            if not span_ok:
+                continue
+            start, end = toks[i].start, toks[j].end
+            for e in entries:
+                if e.role == Role.PINYIN:
+                    if i != j:
+                        continue
+                    out.append(Candidate(start, end, e, MatchType.TRANSLATION, 0.9,
+                                         [f"pinyin {key} = {e.surface}"], True))
+                    continue
+                match, why = _surface_explain(doc, start, end, e)
+                if spaced and "spaces between the letters ignored" not in why:
+                    why.append("spaces between the letters ignored")
+                    match = MatchType.VARIANT
+                out.append(Candidate(start, end, e, match, 0.98 if match == MatchType.EXACT else 0.95,
+                                     why, match == MatchType.VARIANT))
+        return out
+
+    @staticmethod
+    def _valid_join(toks, gaps, i: int, j: int, entries: list[MarkEntry]) -> tuple[bool, bool]:
+        """May tokens i..j be read as one name? Returns (ok, letter_spaced)."""
+        if i == j:
+            return True, False
+        inner = gaps[i:j]
+        if all(len(toks[k].text) == 1 for k in range(i, j + 1)) and j - i >= 2:
+            # letter-spaced (n i k e, S T A N L E Y): the whole run of single letters
+            left_more = i > 0 and gaps[i - 1] != Gap.BREAK and len(toks[i - 1].text) == 1
+            right_more = j + 1 < len(toks) and gaps[j] != Gap.BREAK and len(toks[j + 1].text) == 1
+            return (not left_more and not right_more), any(g == Gap.SPACE for g in inner)
+        # Every space must fall where the name itself has a word boundary.
+        pos = 0
+        space_at = []
+        for k in range(i, j):
+            pos += len(toks[k].text)
+            if inner[k - i] == Gap.SPACE:
+                space_at.append(pos)
+        if not space_at:
+            return True, False
+        return any(all(p in e.bounds for p in space_at) for e in entries), False
+
+    @staticmethod
+    def _derivative(doc: FieldDoc, index: BrandIndex, i: int, cstart: int, cend: int, key: str,
+                    entries: list[MarkEntry]) -> list[Candidate]:
+        tok = doc.tokens[i]
+        # the key must lie within token i (no joins) and be followed by a known affix
+        if cend - cstart > len(tok.text):
+            return []
+        rest = tok.text[len(key):]
+        if rest not in LATIN_SUFFIXES or tok.text in index.common_words:
+            return []
+        if len(key) < 4:
+            return []
+        out = []
+        for e in entries:
+            if e.ordinary or e.role == Role.PINYIN or e.words > 1:
+                continue
+            out.append(Candidate(tok.start, tok.end, e, MatchType.DERIVATIVE, 0.88,
+                                 [f"{e.surface!r} fused with the suffix {rest!r}"], True))
+        return out
+
+
+class LeetMatcher(BrandMatcher):
+    """Digits standing in for letters inside a word: N1ke, L3GO, 0wala, Ad1das."""
+
+    name = "leet"
+
+    def find(self, doc: FieldDoc, index: BrandIndex) -> list[Candidate]:
+        out = []
+        for tok in doc.tokens:
+            t = tok.text
+            if t.isalpha() or t.isdigit() or len(t) < 4:
+                continue
+            letters = sum(c.isalpha() for c in t)
+            if letters < 2 or letters < len(t) / 2:
+                continue
+            for table in (LEET, LEET_L):
+                key = t.translate(table)
+                if key == t or key not in index.latin:
+                    continue
+                swapped = ", ".join(f"{a} read as {b}" for a, b in zip(t, key) if a != b)
+                for e in index.latin[key]:
+                    if e.role == Role.PINYIN or e.words > 1 or len(key) < 4:
+                        continue
+                    out.append(Candidate(tok.start, tok.end, e, MatchType.VARIANT, 0.93,
+                                         [f"leetspeak: {swapped}"], True))
+                break
+        return out
+
+
+class FuzzyMatcher(BrandMatcher):
+    """Typos: a word that is not an English word and is one or two edits from a name."""
+
+    name = "fuzzy"
+
+    def find(self, doc: FieldDoc, index: BrandIndex) -> list[Candidate]:
+        out = []
+        cache = index_cache(index, "fuzzy")
+        for tok in doc.tokens:
+            t = tok.text
+            if len(t) < 4 or not t.isalpha() or t in index.common_words or t in index.latin:
+                continue
+            found = cache.get(t)
+            if found is None:
+                found = self._lookup(t, index)
+                cache[t] = found
+            for key, dist in found:
+                for e in index.latin[key]:
+                    if e.role == Role.PINYIN or e.ordinary or e.words > 1:
+                        continue
+                    score = 0.86 if dist == 1 else 0.78
+                    out.append(Candidate(tok.start, tok.end, e, MatchType.FUZZY, score,
+                                         [f"{'one' if dist == 1 else 'two'} letter{'s' if dist > 1 else ''} off {e.surface!r}"], True))
+        return out
+
+    @staticmethod
+    def _lookup(t: str, index: BrandIndex) -> list[tuple[str, int]]:
+        keys: set[str] = set()
+        for d in deletes(t, fuzzy_depth(len(t) + 1)):
+            keys |= index.fuzzy.get(d, set())
+        found = []
+        for key in keys:
+            if key[0] != t[0]:
+                continue
+            dist = OSA.distance(t, key)
+            allowed = fuzzy_depth(len(key))
+            if dist == 0 or dist > allowed:
+                continue
+            if len(key) == 4 and sorted(key) != sorted(t):
+                continue  # four-letter names: only swapped letters (Nkie), never a new letter
+            found.append((key, dist))
+        found.sort(key=lambda kd: (kd[1], kd[0]))
+        return found[:1]
+
+
+class PhoneticMatcher(BrandMatcher):
+    """English sound-alikes: same phonetic key (Metaphone or NYSIIS) and close spelling."""
+
+    name = "phonetic"
+
+    def find(self, doc: FieldDoc, index: BrandIndex) -> list[Candidate]:
+        out = []
+        cache = index_cache(index, "phonetic")
+        for tok in doc.tokens:
+            t = tok.text
+            if len(t) < 4 or not t.isalpha() or t in index.common_words or t in index.latin:
+                continue
+            found = cache.get(t)
+            if found is None:
+                found = self._lookup(t, index)
+                cache[t] = found
+            for key, how in found:
+                for e in index.latin[key]:
+                    if e.role == Role.PINYIN or e.ordinary or e.words > 1:
+                        continue
+                    out.append(Candidate(tok.start, tok.end, e, MatchType.HOMOPHONE, 0.84,
+                                         [f"sounds like {e.surface!r} ({how})"], True))
+        return out
+
+    @staticmethod
+    def _lookup(t: str, index: BrandIndex) -> list[tuple[str, str]]:
+        keys = index.phonetic.get("m:" + jellyfish.metaphone(t), set()) | index.phonetic.get("n:" + jellyfish.nysiis(t), set())
+        best = []
+        for key in keys:
+            if key[0] != t[0] or abs(len(key) - len(t)) > 2:
+                continue
+            dist = OSA.distance(t, key)
+            if dist <= max(1, len(key) // 3):
+                best.append((dist, key))
+        best.sort()
+        return [(best[0][1], "same phonetic key")] if best else []
+
+
+class HanNameMatcher(BrandMatcher):
+    """Chinese names: exact, Traditional (folded), split by symbols (耐-克), derivatives
+    (耐克同款, 迪士尼风), with jieba word boundaries so 三星级 is not 三星."""
+
+    name = "han"
+
+    def find(self, doc: FieldDoc, index: BrandIndex) -> list[Candidate]:
+        if index.han_ac is None or not doc.has_han:
+            return []
+        han, pos, split = doc.han
+        out = []
+        for hend, key in index.han_ac.iter(han):
+            hstart = hend - len(key) + 1
+            out.extend(self._candidates(doc, index, han, pos, split, hstart, hend + 1, index.han[key], None))
+        return out
+
+    @staticmethod
+    def _candidates(doc, index, han, pos, split, hs, he, entries, kind):
+        is_split = any(split[k] for k in range(hs + 1, he))
+        run_start = han.rfind("\0", 0, hs) + 1
+        run_end = han.find("\0", he)
+        run_end = len(han) if run_end < 0 else run_end
+        run = han[run_start:run_end]
+        if not index.boundaries.fits(run, hs - run_start, he - run_start):
+            return []
+        start, end = pos[hs], pos[he - 1] + 1
+        o0, o1 = doc.orig_span(start, end)
+        surface = doc.original[o0:o1]
+        suffix = next((s for s in HAN_SUFFIXES if han.startswith(s, he)), None)
+        out = []
+        for e in entries:
+            why: list[str] = []
+            match = MatchType.EXACT
+            score = 0.97
+            disguised = False
+            if kind is not None:
+                match, score, disguised = kind[0], kind[1], True
+                why.append(kind[2].format(text=han[hs:he], name=e.surface))
+            elif is_split:
+                match, score, disguised = MatchType.VARIANT, 0.94, True
+                why.append("symbols inserted between the characters ignored")
+            elif surface != e.surface and surface != e.key:
+                why.append(f"Traditional form of {e.key}")
+            if is_split and kind is not None:
+                why.append("symbols inserted between the characters ignored")
+            s2, e2 = start, end
+            if suffix in ("同款", "风格", "风", "式") and not e.ordinary:
+                e2 = pos[he + len(suffix) - 1] + 1
+                if kind is None:
+                    match, score = MatchType.DERIVATIVE, 0.93
+                why.append(f"{e.key}{suffix}: the name plus '{suffix}' claims the brand's look")
+                disguised = True
+            out.append(Candidate(s2, e2, e, match, score, why, disguised))
+        return out
+
+
+class HanSoundShapeMatcher(BrandMatcher):
+    """Chinese homophones (奈克 for 耐克, 阿迪达丝) and shape-alike characters (迪土尼)."""
+
+    name = "han_sound_shape"
+
+    def find(self, doc: FieldDoc, index: BrandIndex) -> list[Candidate]:
+        if not doc.has_han:
+            return []
+        han, pos, split = doc.han
+        out: list[Candidate] = []
+        for ac, folded, table, kind in (
+            (index.sound_ac, sound_key(han), index.sound, (MatchType.HOMOPHONE, 0.85, "{text} sounds like {name}")),
+            (index.shape_ac, index.shape_fold(han), index.shape, (MatchType.SHAPE, 0.85, "{text} looks like {name}")),
+        ):
+            if ac is None:
+                continue
+            for hend, key in ac.iter(folded):
+                hs, he = hend - len(key) + 1, hend + 1
+                text = han[hs:he]
+                for e in table[key]:
+                    if e.ordinary or text == e.key or text in index.han:
+                        continue
+                    same = sum(a == b for a, b in zip(text, e.key))
+                    if same * 2 < len(e.key) or (len(e.key) == 2 and same == 0):
+                        continue
+                    if index.boundaries.is_word(text, 50):
+                        continue  # an ordinary word that happens to sound or look alike
+                    if kind[0] == MatchType.HOMOPHONE:
+                        explain = (MatchType.HOMOPHONE, 0.85, "{text} sounds like {name} (pinyin " + " ".join(
+                            _pinyin_list(e.key)) + ")")
+                    else:
+                        diff = [f"{a} looks like {b}" for a, b in zip(text, e.key) if a != b]
+                        explain = (MatchType.SHAPE, 0.85, "{text} reads as {name}: " + ", ".join(diff))
+                    out.extend(HanNameMatcher._candidates(doc, index, han, pos, split, hs, he, [e], explain))
+        return out
+
+
+def _pinyin_list(text: str) -> list[str]:
+    from app.engine.chinese import pinyin_of
+
+    return pinyin_of(text) or []
+
+
+class MixedNameMatcher(BrandMatcher):
+    """Names that mix Chinese and Latin or digits (哆啦A梦, KT猫): literal match after folding."""
+
+    name = "mixed"
+
+    def find(self, doc: FieldDoc, index: BrandIndex) -> list[Candidate]:
+        if index.mixed_ac is None or not doc.has_han:
+            return []
+        text = doc.text
+        out = []
+        for end, key in index.mixed_ac.iter(text):
+            start = end - len(key) + 1
+            if key[0].isalnum() and not _is_han_char(key[0]) and start > 0 and text[start - 1].isalnum() and not _is_han_char(text[start - 1]):
+                continue
+            if key[-1].isalnum() and not _is_han_char(key[-1]) and end + 1 < len(text) and text[end + 1].isalnum() and not _is_han_char(text[end + 1]):
+                continue
+            for e in index.mixed[key]:
+                out.append(Candidate(start, end + 1, e, MatchType.EXACT, 0.96, []))
+        return out
+
+
+def _is_han_char(c: str) -> bool:
+    from app.engine.normalize import is_han
+
+    return is_han(c)
+
+
+def index_cache(index: BrandIndex, name: str, limit: int = 200_000) -> dict:
+    """Per-index token cache: the same word in many listings is looked up once.
+
+    Lives on the index, so a rebuilt index starts with a fresh cache. Threads may race on
+    an entry; both compute the same value, so the race is harmless.
+    """
+    cache = index.token_cache.setdefault(name, {})
+    if len(cache) > limit:
+        cache.clear()
+    return cache
+
+
+ALL_MATCHERS: tuple[BrandMatcher, ...] = (
+    LatinNameMatcher(),
+    LeetMatcher(),
+    FuzzyMatcher(),
+    PhoneticMatcher(),
+    HanNameMatcher(),
+    HanSoundShapeMatcher(),
+    MixedNameMatcher(),
+)

@@ -1,0 +1,158 @@
+"""Listing context for brand candidates: the listing's category, evidence that an
+ordinary-word brand name is meant as the brand, and compatibility statements.
+"""
+from __future__ import annotations
+
+import re
+
+from app.engine.document import FieldDoc, Gap, Token
+from app.engine.models import Brand
+
+# Words that start a compatibility statement when they come before a brand ("strong": the
+# brand may come a few words later; "weak": the brand must follow at once).
+STRONG_CUES = (
+    ("compatible", "with"), ("compatible", "for"), ("fits",), ("fit", "for"), ("fits", "for"),
+    ("works", "with"), ("work", "with"), ("replacement", "for"), ("designed", "for"),
+    ("made", "for"), ("suitable", "for"), ("for", "use", "with"), ("swap", "with"),
+    ("compatible",), ("replaces",), ("fit",),
+)
+WEAK_CUES = (("for",),)
+HAN_CUES = ("适用于", "适用", "兼容", "适配", "专用于", "用于", "匹配", "配")
+SKIPPABLE = frozenset({"the", "a", "an", "your", "all", "most", "any", "both", "new", "old"})
+CHAIN = frozenset({"and", "or", "amp", "plus"})
+ACCESSORY_NOUNS = frozenset(
+    "case cases cover covers band bands strap straps charger chargers cable cables adapter adapters "
+    "battery batteries protector protectors skin skins holder holders mount mounts stand stands dock "
+    "docks filter filters refill refills parts accessories accessory replacement keyboard remote "
+    "controller grips grip sleeve sleeves pouch tips cushions pads earpads bracket shell film lens "
+    "lenses glass tempered hook hooks brush heads nozzle attachment attachments".split()
+)
+HAN_ACCESSORIES = ("手机壳", "保护壳", "保护套", "钢化膜", "贴膜", "充电器", "数据线", "表带", "配件",
+                   "替换", "电池", "耳机套", "支架", "手柄", "收纳包", "保护膜", "壳", "膜")
+UNITS = frozenset(
+    "pcs pc pack packs piece pieces inch inches in ft feet oz ml l cm mm m kg g lb lbs w v mah hp "
+    "count ct sets set gallon qt".split()
+)
+_MODEL = re.compile(r"^(?=[a-z]*\d)[a-z0-9]{1,12}$")
+
+
+class CategoryMap:
+    """Maps a seller's free-text category (English or Chinese) to product category ids."""
+
+    def __init__(self, keywords: dict[str, tuple[str, ...]]) -> None:
+        self._latin: list[tuple[re.Pattern[str], str]] = []
+        self._han: list[tuple[str, str]] = []
+        for cat, words in keywords.items():
+            for w in words:
+                w = w.lower()
+                if w.isascii():
+                    self._latin.append((re.compile(r"(?<![a-z0-9])" + re.escape(w)), cat))
+                else:
+                    self._han.append((w, cat))
+
+    def categories(self, text: str | None) -> frozenset[str]:
+        if not text:
+            return frozenset()
+        from app.engine.normalize import fold_name
+
+        t = fold_name(text)
+        found = {cat for pat, cat in self._latin if pat.search(t)}
+        found |= {cat for w, cat in self._han if w in t}
+        return frozenset(found)
+
+
+def token_index_at(doc: FieldDoc, start: int) -> int | None:
+    for i, tok in enumerate(doc.tokens):
+        if tok.start >= start:
+            return i
+    return None
+
+
+def tokens_before(doc: FieldDoc, start: int) -> list[tuple[Token, Gap | None]]:
+    """Tokens before a folded offset, nearest first, each with the gap after it."""
+    out = []
+    for i in range(len(doc.tokens) - 1, -1, -1):
+        tok = doc.tokens[i]
+        if tok.end <= start:
+            gap = doc.gaps[i] if i < len(doc.gaps) else None
+            out.append((tok, gap))
+    return out
+
+
+def model_follows(doc: FieldDoc, end: int) -> bool:
+    """A model designation right after the name: S24, V11, 15 Pro, XPS 13, OLED."""
+    rest = doc.text[end:end + 16]
+    m = re.match(r"\s{0,2}([0-9a-z\-]{1,12})(?:\s{0,2}([a-z]{1,8}))?", rest)
+    if not m:
+        return False
+    first, nxt = m.group(1).strip("-"), (m.group(2) or "")
+    if not first:
+        return False
+    if _MODEL.match(first) and not first.isdigit():
+        return True
+    if first.isdigit():
+        return nxt not in UNITS and not rest[m.end(1):m.end(1) + 2].strip().startswith(("%", "个", "件", "斤", "只", "片", "寸", "包", "袋", "支", "盒", "套"))
+    orig_after = doc.original[doc.orig_span(end, end)[0]:][:16].strip()
+    word = re.match(r"[A-Za-z0-9]+", orig_after)
+    return bool(word and word.group().isupper() and 2 <= len(word.group()) <= 5)
+
+
+def compatibility_cue(doc: FieldDoc, start: int, end: int, *, is_product_mark: bool, tech: bool) -> str | None:
+    """The cue that makes a brand mention at [start, end) a statement of fit, if any."""
+    # Han cue right before (适用华为, 適用 Switch)
+    before = doc.text[max(0, start - 6):start].rstrip()
+    for cue in HAN_CUES:
+        if before.endswith(cue) and (cue != "配" or len(before) >= 1):
+            return cue
+    # Latin cues before, within the same phrase
+    prev = tokens_before(doc, start)
+    words: list[str] = []
+    for tok, gap in prev[:8]:
+        if gap == Gap.BREAK:
+            break
+        words.append(tok.text)
+    seq = list(reversed(words))  # nearest last
+    for n_skip in range(0, len(seq)):
+        head = seq[: len(seq) - n_skip]
+        skipped = seq[len(seq) - n_skip:]
+        for cue in STRONG_CUES:
+            if len(head) >= len(cue) and tuple(head[-len(cue):]) == cue:
+                return " ".join(cue)
+        if all(w in SKIPPABLE or w in CHAIN or _MODEL.match(w) for w in skipped):
+            for cue in WEAK_CUES:
+                if len(head) >= len(cue) and tuple(head[-len(cue):]) == cue and (is_product_mark or tech):
+                    return " ".join(cue)
+    # following cue: Lego-Compatible, "iPhone 15 Case", "适用" after? (Chinese after-cues)
+    after = doc.text[end:end + 40]
+    m = re.match(r"[\s\-]*(?:[0-9a-z]{1,10}[\s\-]{0,2}){0,4}?([a-z]+)", after)
+    if re.match(r"[\s\-]*compatible\b", after):
+        return "compatible"
+    if m and m.group(1) in ACCESSORY_NOUNS and (is_product_mark or tech):
+        return m.group(1)
+    han_after = re.sub(r"[\s0-9a-z\-]", "", after[:16])
+    for noun in HAN_ACCESSORIES:
+        if han_after.startswith(noun) and (is_product_mark or tech):
+            return noun
+    return None
+
+
+TECH_CATEGORIES = frozenset({"electronics", "phones", "computers", "audio", "cameras", "gaming",
+                             "automotive", "home_appliances", "toys", "watches", "drinkware", "kitchen"})
+
+
+def is_tech(brand: Brand) -> bool:
+    """Brands whose products take third-party accessories and parts."""
+    return bool(brand.categories & TECH_CATEGORIES)
+
+
+def emphasised(doc: FieldDoc, start: int, end: int) -> bool:
+    """Written in capitals while the field itself is not shouting."""
+    o0, o1 = doc.orig_span(start, end)
+    s = doc.original[o0:o1]
+    letters = [c for c in doc.original if c.isalpha()]
+    caps_share = sum(c.isupper() for c in letters) / max(1, len(letters))
+    return len(s) >= 3 and s.isupper() and caps_share < 0.5
+
+
+def at_title_start(doc: FieldDoc, start: int) -> bool:
+    return doc.field.value == "title" and doc.text[:start].strip() == ""

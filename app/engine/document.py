@@ -1,0 +1,119 @@
+"""One listing field prepared for matching: folded text, Latin tokens and their gaps.
+
+Built once per field and shared by every matcher, so no matcher re-tokenises the text.
+"""
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass, field
+from enum import IntEnum
+from functools import cached_property
+
+from app.engine.models import Field
+from app.engine.normalize import Folded, fold, is_han
+
+# A Latin-script word after folding: letters (incl. accented Latin) and digits.
+TOKEN_RE = re.compile(r"[0-9a-z\u00df-\u024f]+")
+_HAN_RE = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
+
+
+class Gap(IntEnum):
+    SPACE = 0   # only whitespace between two tokens
+    TIGHT = 1   # punctuation without whitespace: Ni-ke, L.E.G.O, C-h-a-n-e-l
+    BREAK = 2   # anything else: a new phrase starts
+
+
+def classify_gap(gap: str) -> Gap:
+    if gap.isspace():
+        return Gap.SPACE if len(gap) <= 3 else Gap.BREAK
+    if len(gap) <= 3 and not any(c.isspace() or is_han(c) for c in gap):
+        if all(unicodedata.category(c)[0] in "PS" for c in gap):
+            return Gap.TIGHT
+    return Gap.BREAK
+
+
+@dataclass(slots=True)
+class Token:
+    start: int      # folded offsets
+    end: int
+    text: str       # folded text
+
+
+@dataclass
+class FieldDoc:
+    field: Field
+    index: int | None
+    original: str
+    folded: Folded
+    tokens: list[Token] = field(default_factory=list)
+    gaps: list[Gap] = field(default_factory=list)  # gaps[i] sits between tokens i and i+1
+
+    @classmethod
+    def build(cls, fld: Field, index: int | None, text: str) -> FieldDoc:
+        folded = fold(text)
+        ft = folded.text
+        tokens = [Token(m.start(), m.end(), m.group()) for m in TOKEN_RE.finditer(ft)]
+        gaps = [classify_gap(ft[a.end:b.start]) for a, b in zip(tokens, tokens[1:])]
+        return cls(fld, index, text, folded, tokens, gaps)
+
+    @property
+    def text(self) -> str:
+        return self.folded.text
+
+    def orig_span(self, start: int, end: int) -> tuple[int, int]:
+        return self.folded.span(start, end)
+
+    @cached_property
+    def compact(self) -> tuple[str, dict[int, int], dict[int, int]]:
+        """Tokens joined without separators ("\\0" at phrase breaks), and maps from
+        compact positions to the token that starts / ends there."""
+        parts: list[str] = []
+        starts: dict[int, int] = {}
+        ends: dict[int, int] = {}
+        pos = 0
+        for i, tok in enumerate(self.tokens):
+            if i and self.gaps[i - 1] == Gap.BREAK:
+                parts.append("\0")
+                pos += 1
+            starts[pos] = i
+            parts.append(tok.text)
+            pos += len(tok.text)
+            ends[pos] = i
+        return "".join(parts), starts, ends
+
+    @cached_property
+    def has_han(self) -> bool:
+        return _HAN_RE.search(self.folded.text) is not None
+
+    @cached_property
+    def han(self) -> tuple[str, list[int], list[bool]]:
+        """Han characters of the field with split marks between them removed.
+
+        Returns the Han string (with "\\0" where a run of Han characters ends), the folded
+        index of each character, and for each character whether a split mark (`耐-克`,
+        `耐★克`) stood right before it.
+        """
+        ft = self.folded.text
+        chars: list[str] = []
+        pos: list[int] = []
+        split: list[bool] = []
+        last = -10
+        for m in _HAN_RE.finditer(ft):
+            i = m.start()
+            between = ft[last + 1:i] if last >= 0 else None
+            if between is None:
+                pass
+            elif between == "":
+                chars.append(ft[i]); pos.append(i); split.append(False)
+                last = i
+                continue
+            elif len(between) <= 2 and all(unicodedata.category(c)[0] in "PS" for c in between):
+                chars.append(ft[i]); pos.append(i); split.append(True)
+                last = i
+                continue
+            if chars:
+                chars.append("\0"); pos.append(-1); split.append(False)
+            chars.append(ft[i]); pos.append(i); split.append(False)
+            last = i
+        return "".join(chars), pos, split

@@ -1,0 +1,243 @@
+"""Domain objects of the screening engine: lists (brands, marks, terms) and results (hits)."""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from enum import StrEnum
+from typing import Any
+
+
+class HitKind(StrEnum):
+    BRAND = "brand"
+    SENSITIVE = "sensitive"
+    POLICY = "policy"
+
+
+class MatchType(StrEnum):
+    EXACT = "exact"
+    VARIANT = "variant"          # case, spacing, punctuation, leetspeak, lookalikes, zero-width
+    HOMOPHONE = "homophone"      # sounds like the name (English phonetic key, Chinese pinyin)
+    SHAPE = "shape"              # Chinese characters that look like the name's
+    FUZZY = "fuzzy"              # typo
+    DERIVATIVE = "derivative"    # name fused with an affix: Nikey, adidasstyle, 耐克同款
+    TRANSLATION = "translation"  # the name in another script, incl. pinyin in Latin letters
+    PATTERN = "pattern"          # detected by a pattern (URL, e-mail, phone number)
+
+
+class Severity(StrEnum):
+    HIGH = "high"
+    MEDIUM = "medium"
+    LOW = "low"
+
+
+class Verdict(StrEnum):
+    BLOCK = "block"
+    REVIEW = "review"
+    PASS = "pass"
+
+
+class Usage(StrEnum):
+    COMPATIBILITY = "compatibility"
+    AUTHORIZED = "authorized"
+
+
+class Field(StrEnum):
+    TITLE = "title"
+    BULLETS = "bullets"
+    DESCRIPTION = "description"
+    SEARCH_TERMS = "search_terms"
+
+
+class Tier(StrEnum):
+    FAMOUS = "famous"
+    STANDARD = "standard"
+
+
+SENSITIVE_CATEGORIES = (
+    "medical_claim",
+    "pesticide_claim",
+    "environmental_claim",
+    "promotional",
+    "superlative",
+    "counterfeit_signal",
+    "contact_info",
+    "prohibited_item",
+)
+
+PRODUCT_CATEGORIES = frozenset(
+    "apparel footwear sportswear outdoor luxury bags watches jewelry eyewear electronics phones "
+    "computers audio cameras gaming toys entertainment sports drinkware kitchen home_appliances "
+    "home beauty personal_care health baby food beverages automotive tools pet stationery "
+    "luggage".split()
+)
+
+
+@dataclass(frozen=True, slots=True)
+class SubMark:
+    """A product line or character that is a trademark on its own; names[0] is canonical."""
+
+    names: tuple[str, ...]
+
+    @property
+    def name(self) -> str:
+        return self.names[0]
+
+
+@dataclass(frozen=True, slots=True)
+class Brand:
+    id: str
+    name: str
+    aliases: tuple[str, ...] = ()
+    zh_names: tuple[str, ...] = ()
+    submarks: tuple[SubMark, ...] = ()
+    ordinary: frozenset[str] = frozenset()
+    categories: frozenset[str] = frozenset()
+    tier: Tier = Tier.STANDARD
+    owner: str = ""
+    nice_classes: tuple[int, ...] = ()
+
+    def all_names(self) -> list[str]:
+        names = [self.name, *self.aliases, *self.zh_names]
+        for sm in self.submarks:
+            names.extend(sm.names)
+        return names
+
+
+@dataclass(frozen=True, slots=True)
+class Term:
+    """A sensitive term: one list entry with all its surface forms."""
+
+    id: str
+    category: str
+    lang: str
+    forms: tuple[str, ...]
+    severity: Severity
+    reason: str
+    suggestion: str = ""
+    source: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class Exemption:
+    """An ordinary phrase that contains a sensitive word but is not a claim."""
+
+    phrase: str
+    lang: str
+    categories: frozenset[str] | None  # None: every category
+    reason: str
+
+
+@dataclass(frozen=True, slots=True)
+class Lists:
+    brands: tuple[Brand, ...]
+    terms: tuple[Term, ...]
+    exemptions: tuple[Exemption, ...]
+    version: str
+
+    @property
+    def mark_count(self) -> int:
+        return sum(len(set(b.all_names())) for b in self.brands)
+
+    @property
+    def term_count(self) -> int:
+        return len(self.terms)
+
+
+@dataclass(frozen=True, slots=True)
+class Listing:
+    """One listing to screen. Text fields may be empty; at least one should not be."""
+
+    id: str | None = None
+    title: str = ""
+    bullets: tuple[str, ...] = ()
+    description: str = ""
+    search_terms: str = ""
+    brand: str | None = None
+    authorized_brands: tuple[str, ...] = ()
+    category: str | None = None
+    marketplace: str | None = None
+
+    def fields(self) -> list[tuple[Field, int | None, str]]:
+        out: list[tuple[Field, int | None, str]] = []
+        if self.title:
+            out.append((Field.TITLE, None, self.title))
+        for i, b in enumerate(self.bullets):
+            if b:
+                out.append((Field.BULLETS, i, b))
+        if self.description:
+            out.append((Field.DESCRIPTION, None, self.description))
+        if self.search_terms:
+            out.append((Field.SEARCH_TERMS, None, self.search_terms))
+        return out
+
+
+@dataclass(frozen=True, slots=True)
+class BrandRef:
+    id: str
+    name: str
+    mark: str
+
+
+@dataclass(slots=True)
+class Hit:
+    kind: HitKind
+    field: Field
+    index: int | None
+    start: int
+    end: int
+    text: str
+    match: MatchType
+    score: float
+    severity: Severity
+    reason: str
+    suggestion: str | None = None
+    usage: Usage | None = None
+    brand: BrandRef | None = None
+    term: str | None = None
+    category: str | None = None
+    rule: str | None = None
+    evidence: list[str] = field(default_factory=list)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "kind": self.kind.value,
+            "field": self.field.value,
+            "index": self.index,
+            "start": self.start,
+            "end": self.end,
+            "text": self.text,
+            "match": self.match.value,
+            "brand": (
+                {"id": self.brand.id, "name": self.brand.name, "mark": self.brand.mark}
+                if self.brand
+                else None
+            ),
+            "term": self.term,
+            "category": self.category,
+            "score": round(self.score, 3),
+            "severity": self.severity.value,
+            "usage": self.usage.value if self.usage else None,
+            "reason": self.reason,
+            "suggestion": self.suggestion,
+            "rule": self.rule,
+            "evidence": self.evidence,
+        }
+
+
+@dataclass(slots=True)
+class Screening:
+    id: str | None
+    verdict: Verdict
+    risk_score: int
+    hits: list[Hit]
+    list_version: str
+    elapsed_ms: float
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "id": self.id,
+            "verdict": self.verdict.value,
+            "risk_score": self.risk_score,
+            "hits": [h.to_dict() for h in self.hits],
+            "list_version": self.list_version,
+            "elapsed_ms": round(self.elapsed_ms, 3),
+        }

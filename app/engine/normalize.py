@@ -1,0 +1,135 @@
+"""Text folding for matching, with an offset map back to the original text.
+
+Every original code point folds to zero or more code points (NFKC, case folding, accents
+stripped, lookalike letters to Latin, Traditional to Simplified Chinese, zero-width and
+control characters dropped). `Folded.span()` maps a span of the folded text back to the
+exact original characters, so a hit on "ＮＩＫＥ" or "阿迪達斯" points at those characters.
+"""
+from __future__ import annotations
+
+import unicodedata
+from dataclasses import dataclass
+from functools import lru_cache
+
+import opencc
+
+_T2S = opencc.OpenCC("t2s")
+
+# Letters from other scripts that look like Latin ones (a subset of Unicode's
+# confusables.txt that matters for brand names). Applied after case folding.
+_LOOKALIKES = {
+    # Cyrillic
+    "а": "a", "в": "b", "е": "e", "ё": "e", "к": "k", "м": "m", "н": "h", "о": "o",
+    "р": "p", "с": "c", "т": "t", "у": "y", "х": "x", "і": "i", "ї": "i", "ј": "j",
+    "ѕ": "s", "ԁ": "d", "ԛ": "q", "ԝ": "w", "һ": "h", "ӏ": "l", "ɡ": "g", "ı": "i",
+    "ʏ": "y", "ɑ": "a", "ο": "o", "ս": "u", "ց": "g", "օ": "o",
+    # Greek
+    "α": "a", "β": "b", "ε": "e", "η": "n", "ι": "i", "κ": "k", "ν": "v", "ρ": "p",
+    "τ": "t", "υ": "u", "χ": "x", "ω": "w", "μ": "u", "ϲ": "c", "ϳ": "j",
+    # Latin small capitals and other lookalikes
+    "ᴀ": "a", "ʙ": "b", "ᴄ": "c", "ᴅ": "d", "ᴇ": "e", "ғ": "f", "ɢ": "g", "ʜ": "h",
+    "ɪ": "i", "ᴊ": "j", "ᴋ": "k", "ʟ": "l", "ᴍ": "m", "ɴ": "n", "ᴏ": "o", "ᴘ": "p",
+    "ʀ": "r", "ꜱ": "s", "ᴛ": "t", "ᴜ": "u", "ᴠ": "v", "ᴡ": "w", "ʏ": "y", "ᴢ": "z",
+    "ø": "o", "đ": "d", "ł": "l", "ħ": "h", "ŧ": "t", "ƀ": "b", "ɨ": "i",
+}
+
+# Characters that are removed outright (they hide inside words to dodge filters).
+_DROP_CATEGORIES = {"Cf", "Mn", "Me"}
+
+
+def is_han(ch: str) -> bool:
+    """A CJK unified ideograph (basic block and extension A, plus compatibility)."""
+    o = ord(ch)
+    return 0x4E00 <= o <= 0x9FFF or 0x3400 <= o <= 0x4DBF or 0xF900 <= o <= 0xFAFF
+
+
+@lru_cache(maxsize=None)
+def fold_char(ch: str) -> str:
+    """Fold one original code point into its matching form (possibly empty or longer)."""
+    cat = unicodedata.category(ch)
+    if cat in _DROP_CATEGORIES:
+        return ""
+    if cat == "Cc":
+        return " "
+    out = []
+    for c in unicodedata.normalize("NFKC", ch).casefold():
+        for d in unicodedata.normalize("NFD", c):
+            if unicodedata.category(d) in _DROP_CATEGORIES:
+                continue
+            d = _LOOKALIKES.get(d, d)
+            if is_han(d):
+                d = _T2S.convert(d)
+            out.append(d)
+    s = "".join(out)
+    if cat.startswith("Z"):
+        return " "
+    return s
+
+
+class _FoldTable(dict):
+    """str.translate table that fills itself on first sight of a character."""
+
+    irregular: set[int]
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.irregular = set()
+
+    def __missing__(self, code: int) -> str:
+        folded = fold_char(chr(code))
+        if len(folded) != 1:
+            self.irregular.add(code)
+        self[code] = folded
+        return folded
+
+
+_TABLE = _FoldTable()
+
+
+@dataclass(frozen=True, slots=True)
+class Folded:
+    """Folded text plus, when lengths differ, the original index of each folded char."""
+
+    original: str
+    text: str
+    src: tuple[int, ...] | None  # None: folded index == original index
+
+    def span(self, start: int, end: int) -> tuple[int, int]:
+        """Original half-open span covering folded span [start, end)."""
+        if self.src is None:
+            return start, end
+        if end <= start:
+            o = self.src[start] if start < len(self.src) else len(self.original)
+            return o, o
+        return self.src[start], self.src[end - 1] + 1
+
+    def orig_index(self, i: int) -> int:
+        if self.src is None:
+            return i
+        return self.src[i] if i < len(self.src) else len(self.original)
+
+
+def fold(text: str) -> Folded:
+    """Fold `text` for matching; offsets map back through `Folded.span`."""
+    if text.isascii():
+        # Fast path: ASCII folds to lower case one char for one char (controls to spaces).
+        return Folded(text, text.lower().translate(_ASCII_CONTROLS), None)
+    folded = text.translate(_TABLE)
+    if _TABLE.irregular.isdisjoint(map(ord, set(text))):
+        return Folded(text, folded, None)
+    parts: list[str] = []
+    src: list[int] = []
+    for i, ch in enumerate(text):
+        f = _TABLE[ord(ch)]
+        if f:
+            parts.append(f)
+            src.extend([i] * len(f))
+    return Folded(text, "".join(parts), tuple(src))
+
+
+_ASCII_CONTROLS = {c: " " for c in range(32) if chr(c) not in "\n\r\t"} | {127: " "}
+
+
+def fold_name(name: str) -> str:
+    """Fold a list entry (brand name, term) the same way text is folded."""
+    return fold(name).text

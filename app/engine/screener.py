@@ -1,0 +1,255 @@
+"""The screening engine: built once from the lists, then screens listings from many threads.
+
+Pipeline per listing: prepare each field once; every brand matcher proposes candidates;
+context decides which candidates are meant as the brand (evidence for ordinary-word names,
+compatibility statements, the seller's own and authorised brands); one rule resolves
+overlaps; sensitive terms are found alongside; severities make the verdict and risk score.
+"""
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+from app.engine.brand_index import BrandIndex, Role
+from app.engine.brand_matchers import ALL_MATCHERS, BrandMatcher, Candidate
+from app.engine.context import (
+    CategoryMap,
+    at_title_start,
+    compatibility_cue,
+    emphasised,
+    is_tech,
+    model_follows,
+)
+from app.engine.document import FieldDoc
+from app.engine.models import (
+    BrandRef,
+    Field,
+    Hit,
+    HitKind,
+    Listing,
+    Lists,
+    MatchType,
+    Screening,
+    Severity,
+    Usage,
+    Verdict,
+)
+from app.engine.sensitive import SensitiveMatcher
+
+SEVERITY_WEIGHT = {Severity.HIGH: 0.7, Severity.MEDIUM: 0.3, Severity.LOW: 0.05}
+SEVERITY_RANK = {Severity.HIGH: 2, Severity.MEDIUM: 1, Severity.LOW: 0}
+
+
+@dataclass(frozen=True, slots=True)
+class Resources:
+    """Reference data the engine needs besides the curated lists."""
+
+    common_words: frozenset[str]
+    shape_file: Path
+    category_keywords: dict[str, tuple[str, ...]]
+
+
+class Engine:
+    def __init__(self, lists: Lists, resources: Resources, *,
+                 matchers: tuple[BrandMatcher, ...] = ALL_MATCHERS) -> None:
+        t0 = time.perf_counter()
+        self.lists = lists
+        self.version = lists.version
+        self.index = BrandIndex(lists.brands, common_words=resources.common_words, shape_file=resources.shape_file)
+        self.sensitive = SensitiveMatcher(lists.terms, lists.exemptions)
+        self.categories = CategoryMap(resources.category_keywords)
+        self.matchers = matchers
+        self.build_seconds = time.perf_counter() - t0
+
+    # ---- public -------------------------------------------------------------------
+    def screen(self, listing: Listing) -> Screening:
+        t0 = time.perf_counter()
+        docs = [FieldDoc.build(f, i, text) for f, i, text in listing.fields()]
+        hits = self._brand_hits(listing, docs) + self._sensitive_hits(docs)
+        hits.sort(key=lambda h: (_FIELD_ORDER[h.field], h.index or 0, h.start, h.end))
+        verdict, risk = verdict_and_risk(hits)
+        return Screening(listing.id, verdict, risk, hits, self.version, (time.perf_counter() - t0) * 1000)
+
+    def stats(self) -> dict[str, int | str]:
+        return {
+            "list_version": self.version,
+            "brands": len(self.lists.brands),
+            "marks": self.index.mark_count,
+            "terms": self.sensitive.term_count,
+        }
+
+    # ---- brands -------------------------------------------------------------------
+    def _brand_hits(self, listing: Listing, docs: list[FieldDoc]) -> list[Hit]:
+        per_doc: list[list[Candidate]] = []
+        for doc in docs:
+            cands: list[Candidate] = []
+            for m in self.matchers:
+                cands.extend(m.find(doc, self.index))
+            per_doc.append(cands)
+
+        own = self.index.resolve_brand_names([listing.brand]) if listing.brand else set()
+        own_text = listing.brand.casefold().strip() if listing.brand else None
+        authorized = self.index.resolve_brand_names(list(listing.authorized_brands))
+        cats = self.categories.categories(listing.category)
+        # brands named unambiguously somewhere in the listing: evidence for their ordinary names
+        plain = {c.entry.brand.id for cands in per_doc for c in cands if not c.entry.ordinary}
+
+        hits: list[Hit] = []
+        for doc, cands in zip(docs, per_doc):
+            kept: list[tuple[Candidate, list[str]]] = []
+            for c in cands:
+                if c.entry.brand.id in own:
+                    continue
+                o0, o1 = doc.orig_span(c.start, c.end)
+                if own_text and doc.original[o0:o1].casefold().strip() == own_text:
+                    continue
+                evidence = self._evidence(doc, c, plain, cats)
+                if evidence is None:
+                    continue
+                kept.append((c, evidence))
+            for c, evidence in resolve_overlaps(kept):
+                hits.append(self._brand_hit(doc, c, evidence, authorized))
+        return hits
+
+    def _evidence(self, doc: FieldDoc, c: Candidate, plain: set[str], cats: frozenset[str]) -> list[str] | None:
+        """Why the candidate is taken as the brand; None when it should not be reported."""
+        e = c.entry
+        o0, o1 = doc.orig_span(c.start, c.end)
+        surface = doc.original[o0:o1]
+        key_letters = sum(ch.isalpha() for ch in e.key)
+        if e.key.isascii() and len(e.key) <= 3 and c.match in (MatchType.EXACT, MatchType.VARIANT):
+            # Short names (LV, HP, 3M) only in capitals, and never as a unit after a number.
+            if not surface.replace(" ", "").replace(".", "").isupper() and key_letters:
+                return None
+            before = doc.text[:c.start].rstrip()
+            if before[-1:].isdigit():
+                return None
+        if not e.ordinary:
+            return []
+        evidence: list[str] = []
+        if c.disguised:
+            evidence.append("written in disguise")
+        if e.brand.id in plain:
+            evidence.append(f"another {e.brand.name} name appears in the listing")
+        if model_follows(doc, c.end):
+            evidence.append("followed by a model designation")
+        cat_match = bool(cats & e.brand.categories)
+        han = not e.key.isascii()
+        if cat_match:
+            if han:
+                evidence.append("the listing's category is one the brand sells in")
+            elif emphasised(doc, c.start, c.end) or at_title_start(doc, c.start):
+                evidence.append("brand position or capitals in a category the brand sells in")
+        return evidence or None
+
+    def _brand_hit(self, doc: FieldDoc, c: Candidate, evidence: list[str], authorized: set[str]) -> Hit:
+        e = c.entry
+        b = e.brand
+        o0, o1 = doc.orig_span(c.start, c.end)
+        text = doc.original[o0:o1]
+        usage = None
+        severity = Severity.HIGH if c.score >= 0.84 else Severity.MEDIUM
+        if e.ordinary and not c.disguised and not any("another" in ev or "model" in ev for ev in evidence):
+            severity = Severity.MEDIUM  # an ordinary word with only circumstantial evidence
+        cue = None
+        if doc.field != Field.SEARCH_TERMS:
+            cue = compatibility_cue(doc, c.start, c.end, is_product_mark=e.role == Role.SUBMARK, tech=is_tech(b))
+        if b.id in authorized:
+            usage, severity = Usage.AUTHORIZED, Severity.LOW
+        elif cue is not None and c.match not in (MatchType.DERIVATIVE,):
+            usage, severity = Usage.COMPATIBILITY, Severity.MEDIUM
+        reason = brand_reason(text, c, usage, cue)
+        suggestion = brand_suggestion(c, usage, doc.field)
+        return Hit(
+            kind=HitKind.BRAND, field=doc.field, index=doc.index, start=o0, end=o1, text=text,
+            match=c.match, score=c.score, severity=severity, reason=reason, suggestion=suggestion,
+            usage=usage, brand=BrandRef(b.id, b.name, e.mark), evidence=evidence,
+        )
+
+    # ---- sensitive ----------------------------------------------------------------
+    def _sensitive_hits(self, docs: list[FieldDoc]) -> list[Hit]:
+        hits: list[Hit] = []
+        for doc in docs:
+            found = self.sensitive.find(doc)
+            for m in resolve_overlaps([(m, []) for m in found], key=lambda m: (m.start, m.end, m.score)):
+                m = m[0]
+                o0, o1 = doc.orig_span(m.start, m.end)
+                text = doc.original[o0:o1]
+                hits.append(Hit(
+                    kind=HitKind.SENSITIVE, field=doc.field, index=doc.index, start=o0, end=o1, text=text,
+                    match=m.match, score=m.score, severity=m.severity,
+                    reason=f'"{text}": {m.reason}', suggestion=m.suggestion or None,
+                    term=m.term, category=m.category, rule=m.term_id,
+                ))
+        return hits
+
+
+_FIELD_ORDER = {Field.TITLE: 0, Field.BULLETS: 1, Field.DESCRIPTION: 2, Field.SEARCH_TERMS: 3}
+
+
+def resolve_overlaps(items, key=None):
+    """The one overlap rule: longer span first, then higher score, then earlier; an item
+    overlapping one already kept is dropped (spaCy's filter_spans, with score as tie-break)."""
+    def span(item):
+        obj = item[0]
+        return (obj.start, obj.end, obj.score) if key is None else key(obj)
+
+    ordered = sorted(items, key=lambda it: (-(span(it)[1] - span(it)[0]), -span(it)[2], span(it)[0]))
+    kept = []
+    taken: list[tuple[int, int]] = []
+    for it in ordered:
+        s, e, _ = span(it)
+        if any(s < b and a < e for a, b in taken):
+            continue
+        kept.append(it)
+        taken.append((s, e))
+    kept.sort(key=lambda it: span(it)[0])
+    return kept
+
+
+def verdict_and_risk(hits: list[Hit]) -> tuple[Verdict, int]:
+    """block on any high hit, review on any medium, else pass; risk = 100·(1 − Π(1 − w·score))."""
+    keep = 1.0
+    top = -1
+    for h in hits:
+        keep *= 1.0 - SEVERITY_WEIGHT[h.severity] * h.score
+        top = max(top, SEVERITY_RANK[h.severity])
+    verdict = Verdict.BLOCK if top == 2 else Verdict.REVIEW if top == 1 else Verdict.PASS
+    return verdict, round(100 * (1.0 - keep))
+
+
+def brand_reason(text: str, c: Candidate, usage: Usage | None, cue: str | None) -> str:
+    e = c.entry
+    b = e.brand
+    mark = f" ({e.mark})" if e.mark != b.name else ""
+    how = "; ".join(c.explain)
+    if c.match == MatchType.EXACT:
+        base = f'"{text}" is the brand {b.name}{mark}'
+    elif how:
+        base = f'"{text}" reads as {b.name}{mark}: {how}'
+    else:
+        base = f'"{text}" reads as {b.name}{mark}'
+    if e.role == Role.SUBMARK:
+        base += f", a trademark of {b.owner or b.name}"
+    if usage == Usage.COMPATIBILITY:
+        return base + f'; named after "{cue}" to state what the product fits.'
+    if usage == Usage.AUTHORIZED:
+        return base + "; you listed it as a brand you are authorised to use."
+    return base + "."
+
+
+def brand_suggestion(c: Candidate, usage: Usage | None, field: Field) -> str | None:
+    b = c.entry.brand
+    if usage == Usage.AUTHORIZED:
+        return "Keep your authorisation documents ready in case the rights owner asks."
+    if usage == Usage.COMPATIBILITY:
+        return (f"Write it in the accepted form \"[Your brand] [product] for {b.name} [model]\" "
+                f"(or \"compatible with {b.name} [model]\"), after your own brand, without the logo.")
+    if field == Field.SEARCH_TERMS:
+        return f"Remove {b.name} from the search terms: other brands' names may not be used as keywords."
+    if c.match == MatchType.DERIVATIVE:
+        return f"Remove the reference to {b.name}; describe the design in your own words."
+    if c.disguised:
+        return f"Remove this disguised form of {b.name}; disguised brand names are treated as infringement."
+    return f"Remove {b.name} unless you sell genuine {b.name} products and may use the name."

@@ -1,0 +1,151 @@
+"""Sensitive terms in the fixed taxonomy: list terms (English whole words, Chinese
+substrings) with exemption phrases, plus contact details found by ReDoS-safe patterns.
+"""
+from __future__ import annotations
+
+import re
+from collections import defaultdict
+from dataclasses import dataclass
+
+import ahocorasick
+
+from app.engine.document import FieldDoc
+from app.engine.models import Exemption, MatchType, Severity, Term
+from app.engine.normalize import fold_name, is_han
+
+# Hyphens, slashes and underscores read as spaces, so "eco-friendly" = "eco friendly".
+_SEPARATORS = str.maketrans({"-": " ", "_": " ", "/": " ", "\u2010": " ", "\u2011": " ", "\u2013": " "})
+
+
+def _key(form: str) -> str:
+    return " ".join(fold_name(form).translate(_SEPARATORS).split())
+
+
+def _latin_alnum(c: str) -> bool:
+    return c.isalnum() and c.isascii()
+
+
+@dataclass(slots=True)
+class SensitiveMatch:
+    start: int          # folded offsets
+    end: int
+    term_id: str
+    term: str
+    category: str
+    severity: Severity
+    match: MatchType
+    reason: str
+    suggestion: str
+    score: float
+
+
+# Bounded patterns only: no nested unbounded repetition, so no catastrophic backtracking.
+_PATTERNS: tuple[tuple[str, re.Pattern[str], str, Severity, str, str], ...] = (
+    ("contact-url", re.compile(r"(?<![a-z0-9@])(?:https?://|www\.)[a-z0-9\-._~%/?#=&+:]{2,200}"), "contact_info", Severity.HIGH,
+     "Links to outside websites are not allowed in listings.", "Remove the web address; buyers must contact you through the marketplace."),
+    ("contact-domain", re.compile(r"(?<![a-z0-9@.\-])[a-z0-9][a-z0-9\-]{1,62}\.(?:com|net|org|shop|store|co|io|cn|top|xyz|info|biz|me|uk|de)(?![a-z0-9])"), "contact_info", Severity.HIGH,
+     "A web address in a listing sends buyers off the marketplace.", "Remove the web address."),
+    ("contact-email", re.compile(r"(?<![a-z0-9._%+\-])[a-z0-9._%+\-]{1,64}@[a-z0-9\-]{1,63}(?:\.[a-z0-9\-]{1,63}){1,4}"), "contact_info", Severity.HIGH,
+     "E-mail addresses are not allowed in listings.", "Remove the e-mail address."),
+    ("contact-phone-intl", re.compile(r"(?<![\w+])\+\d{1,3}[ \-.]?(?:\(\d{1,4}\)[ \-.]?)?\d{2,5}(?:[ \-.]\d{2,5}){0,3}(?!\d)"), "contact_info", Severity.HIGH,
+     "Phone numbers are not allowed in listings.", "Remove the phone number."),
+    ("contact-phone-us", re.compile(r"(?<!\d)(?:\(\d{3}\)[ \-.]?|\d{3}[\-.])\d{3}[\-.]\d{4}(?!\d)"), "contact_info", Severity.HIGH,
+     "Phone numbers are not allowed in listings.", "Remove the phone number."),
+    ("contact-phone-cn", re.compile(r"(?<!\d)(?:1[3-9]\d{9}|400[\- ]?\d{3}[\- ]?\d{4})(?!\d)"), "contact_info", Severity.HIGH,
+     "Phone numbers are not allowed in listings.", "Remove the phone number."),
+    ("contact-messaging-id", re.compile(r"(?:加\s?v|加\s?微信?|微信号?|vx|v信|wx|wechat|whatsapp|telegram|qq)\s?[:：]\s?[a-z0-9_\-]{5,30}"), "contact_info", Severity.HIGH,
+     "Messaging ids send buyers off the marketplace.", "Remove the messaging id; use the marketplace's buyer-seller messages."),
+    ("promo-percent-off", re.compile(r"(?<![\d.])\d{1,2}(?:\.\d)?\s?%\s?off(?![a-z])"), "promotional", Severity.MEDIUM,
+     "Discount claims such as '% off' are promotional language, which listings may not carry.", "Remove the discount; set prices and deals in the marketplace's tools."),
+    ("counterfeit-one-to-one", re.compile(r"(?<![\d:.])1\s?(?::|：|比)\s?1(?![\d:.]|\s?scale)"), "counterfeit_signal", Severity.HIGH,
+     "'1:1' is marketplace slang for an exact copy of a branded product.", "Remove '1:1'; describe your own product."),
+    ("superlative-number-one", re.compile(r"(?<![\w#])(?:#\s?1|no\.\s?1|number\s+one)(?![\d])"), "superlative", Severity.HIGH,
+     "'#1' / 'No.1' are unsupported superlative claims.", "Remove the ranking claim."),
+    ("pesticide-kills-percent", re.compile(r"kill(?:s|ing)?\s{1,3}(?:up\s{1,3}to\s{1,3})?99(?:\.9{1,3})?\s?%"), "pesticide_claim", Severity.HIGH,
+     "Claims to kill a percentage of germs are pesticide claims that need EPA registration.", "Remove the germ-killing claim unless the product is EPA-registered."),
+)
+
+
+class SensitiveMatcher:
+    def __init__(self, terms: tuple[Term, ...], exemptions: tuple[Exemption, ...]) -> None:
+        self.terms = {t.id: t for t in terms}
+        self._keys: dict[str, list[tuple[Term, str]]] = defaultdict(list)
+        for t in terms:
+            for form in t.forms:
+                k = _key(form)
+                if not k:
+                    continue
+                self._keys[k].append((t, form))
+                if t.lang == "en" and " " in k and len(k.replace(" ", "")) >= 8:
+                    self._keys[k.replace(" ", "")].append((t, form))
+        self._exempt: dict[str, list[Exemption]] = defaultdict(list)
+        for ex in exemptions:
+            k = _key(ex.phrase)
+            if k:
+                self._exempt[k].append(ex)
+        self._ac = _automaton(self._keys)
+        self._ex_ac = _automaton(self._exempt)
+
+    def find(self, doc: FieldDoc) -> list[SensitiveMatch]:
+        text = doc.text.translate(_SEPARATORS)
+        exempt = self._exempt_spans(text)
+        out: list[SensitiveMatch] = []
+        if self._ac is not None:
+            for end, key in self._ac.iter(text):
+                start = end - len(key) + 1
+                if not _bounded(text, start, end + 1, key):
+                    continue
+                for term, form in self._keys[key]:
+                    if _exempted(exempt, start, end + 1, term.category):
+                        continue
+                    out.append(SensitiveMatch(start, end + 1, term.id, form, term.category, term.severity,
+                                              MatchType.EXACT, term.reason, term.suggestion, 0.95))
+        for rule, pat, category, severity, reason, suggestion in _PATTERNS:
+            for m in pat.finditer(doc.text):
+                if _exempted(exempt, m.start(), m.end(), category):
+                    continue
+                out.append(SensitiveMatch(m.start(), m.end(), rule, m.group(), category, severity,
+                                          MatchType.PATTERN, reason, suggestion, 0.9))
+        return out
+
+    def _exempt_spans(self, text: str) -> list[tuple[int, int, frozenset[str] | None]]:
+        spans = []
+        if self._ex_ac is None:
+            return spans
+        for end, key in self._ex_ac.iter(text):
+            start = end - len(key) + 1
+            if not _bounded(text, start, end + 1, key):
+                continue
+            for ex in self._exempt[key]:
+                spans.append((start, end + 1, ex.categories))
+        return spans
+
+    @property
+    def term_count(self) -> int:
+        return len(self.terms)
+
+
+def _bounded(text: str, start: int, end: int, key: str) -> bool:
+    """Latin keys stand as whole words; Chinese keys may sit inside Chinese text."""
+    if _latin_alnum(key[0]) and start > 0 and _latin_alnum(text[start - 1]):
+        return False
+    if _latin_alnum(key[-1]) and end < len(text) and _latin_alnum(text[end]):
+        return False
+    return True
+
+
+def _exempted(spans, start: int, end: int, category: str) -> bool:
+    return any(a <= start and end <= b and (cats is None or category in cats) for a, b, cats in spans)
+
+
+def _automaton(keys: dict) -> ahocorasick.Automaton | None:
+    if not keys:
+        return None
+    ac = ahocorasick.Automaton()
+    for k in keys:
+        ac.add_word(k, k)
+    ac.make_automaton()
+    return ac
+
+
+__all__ = ["SensitiveMatcher", "SensitiveMatch", "is_han"]

@@ -1,0 +1,218 @@
+"""Read data/brands/*.csv, data/terms.csv and data/exemptions.csv into engine objects.
+
+The files are validated as they are read; the first problem stops loading with a message
+that names the file and line, so a bad edit fails at start-up, never at request time.
+"""
+from __future__ import annotations
+
+import csv
+import hashlib
+import re
+from collections.abc import Iterator
+from pathlib import Path
+
+from app.engine.models import (
+    PRODUCT_CATEGORIES,
+    SENSITIVE_CATEGORIES,
+    Brand,
+    Exemption,
+    Lists,
+    Severity,
+    SubMark,
+    Term,
+    Tier,
+)
+
+BRAND_COLUMNS = (
+    "id", "name", "aliases", "zh_names", "submarks", "ordinary", "categories", "tier", "owner",
+    "nice_classes",
+)
+TERM_COLUMNS = ("id", "category", "lang", "forms", "severity", "reason", "suggestion", "source")
+EXEMPTION_COLUMNS = ("phrase", "lang", "categories", "reason")
+_ID = re.compile(r"^[a-z0-9][a-z0-9-]*$")
+
+
+class ListError(ValueError):
+    """A list file is malformed; the message names the file and line."""
+
+
+def default_data_dir() -> Path:
+    return Path(__file__).resolve().parents[2] / "data"
+
+
+def _split(value: str, sep: str = "|") -> tuple[str, ...]:
+    return tuple(p.strip() for p in (value or "").split(sep) if p.strip())
+
+
+def _rows(path: Path, columns: tuple[str, ...]) -> Iterator[tuple[int, dict[str, str]]]:
+    """Yield (line number, row) for each record, checking the header and the field count."""
+    try:
+        text = path.read_text(encoding="utf-8")
+    except UnicodeDecodeError as exc:
+        raise ListError(f"{path}: not UTF-8 ({exc})") from exc
+    reader = csv.reader(text.splitlines())
+    header = next(reader, None)
+    if header is None:
+        raise ListError(f"{path}:1: empty file, expected header {','.join(columns)}")
+    header = [h.strip().lstrip("\ufeff") for h in header]
+    if tuple(header) != columns:
+        raise ListError(f"{path}:1: header is {','.join(header)}; expected {','.join(columns)}")
+    for row in reader:
+        line = reader.line_num
+        if not row or not any(c.strip() for c in row) or row[0].lstrip().startswith("#"):
+            continue
+        if len(row) != len(columns):
+            raise ListError(f"{path}:{line}: {len(row)} fields, expected {len(columns)} ({','.join(columns)})")
+        yield line, dict(zip(columns, (c.strip() for c in row)))
+
+
+def _brand(path: Path, line: int, row: dict[str, str]) -> Brand:
+    where = f"{path}:{line}"
+    if not _ID.match(row["id"]):
+        raise ListError(f"{where}: id {row['id']!r} must be lowercase letters, digits and '-'")
+    if not row["name"]:
+        raise ListError(f"{where}: name is empty")
+    categories = frozenset(_split(row["categories"]))
+    if not categories:
+        raise ListError(f"{where}: categories is empty")
+    unknown = categories - PRODUCT_CATEGORIES
+    if unknown:
+        raise ListError(f"{where}: unknown categories {sorted(unknown)}")
+    try:
+        tier = Tier(row["tier"])
+    except ValueError:
+        raise ListError(f"{where}: tier {row['tier']!r} must be 'famous' or 'standard'") from None
+    try:
+        nice = tuple(int(n) for n in _split(row["nice_classes"]))
+    except ValueError:
+        raise ListError(f"{where}: nice_classes must be numbers separated by '|'") from None
+    if any(not 1 <= n <= 45 for n in nice):
+        raise ListError(f"{where}: Nice classes run from 1 to 45")
+    submarks = tuple(SubMark(_split(m, "/")) for m in _split(row["submarks"]) if _split(m, "/"))
+    brand = Brand(
+        id=row["id"],
+        name=row["name"],
+        aliases=_split(row["aliases"]),
+        zh_names=_split(row["zh_names"]),
+        submarks=submarks,
+        ordinary=frozenset(_split(row["ordinary"])),
+        categories=categories,
+        tier=tier,
+        owner=row["owner"],
+        nice_classes=nice,
+    )
+    stray = brand.ordinary - set(brand.all_names())
+    if stray:
+        raise ListError(f"{where}: ordinary names {sorted(stray)} are not names of this brand")
+    return brand
+
+
+def load_brands(paths: list[Path]) -> list[Brand]:
+    brands: list[Brand] = []
+    seen: dict[str, str] = {}
+    for path in paths:
+        for line, row in _rows(path, BRAND_COLUMNS):
+            b = _brand(path, line, row)
+            if b.id in seen:
+                raise ListError(f"{path}:{line}: duplicate brand id {b.id!r} (first at {seen[b.id]})")
+            seen[b.id] = f"{path.name}:{line}"
+            brands.append(b)
+    return brands
+
+
+def load_terms(path: Path) -> list[Term]:
+    terms: list[Term] = []
+    seen: dict[str, int] = {}
+    for line, row in _rows(path, TERM_COLUMNS):
+        where = f"{path}:{line}"
+        if not _ID.match(row["id"]):
+            raise ListError(f"{where}: id {row['id']!r} must be lowercase letters, digits and '-'")
+        if row["id"] in seen:
+            raise ListError(f"{where}: duplicate term id {row['id']!r} (first at line {seen[row['id']]})")
+        seen[row["id"]] = line
+        if row["category"] not in SENSITIVE_CATEGORIES:
+            raise ListError(f"{where}: category {row['category']!r} is not one of {', '.join(SENSITIVE_CATEGORIES)}")
+        if row["lang"] not in ("en", "zh"):
+            raise ListError(f"{where}: lang must be 'en' or 'zh'")
+        forms = _split(row["forms"])
+        if not forms:
+            raise ListError(f"{where}: forms is empty")
+        try:
+            severity = Severity(row["severity"])
+        except ValueError:
+            raise ListError(f"{where}: severity {row['severity']!r} must be high, medium or low") from None
+        if not row["reason"]:
+            raise ListError(f"{where}: reason is empty")
+        terms.append(Term(row["id"], row["category"], row["lang"], forms, severity,
+                          row["reason"], row["suggestion"], row["source"]))
+    return terms
+
+
+def load_exemptions(path: Path) -> list[Exemption]:
+    out: list[Exemption] = []
+    for line, row in _rows(path, EXEMPTION_COLUMNS):
+        where = f"{path}:{line}"
+        if not row["phrase"]:
+            raise ListError(f"{where}: phrase is empty")
+        if row["lang"] not in ("en", "zh"):
+            raise ListError(f"{where}: lang must be 'en' or 'zh'")
+        cats = _split(row["categories"])
+        if cats == ("*",):
+            categories = None
+        else:
+            bad = set(cats) - set(SENSITIVE_CATEGORIES)
+            if not cats or bad:
+                raise ListError(f"{where}: categories must be '*' or taxonomy categories, got {row['categories']!r}")
+            categories = frozenset(cats)
+        out.append(Exemption(row["phrase"], row["lang"], categories, row["reason"]))
+    return out
+
+
+def list_files(data_dir: Path) -> list[Path]:
+    brand_files = sorted((data_dir / "brands").glob("*.csv"))
+    if not brand_files:
+        raise ListError(f"{data_dir / 'brands'}: no brand files (*.csv)")
+    return [*brand_files, data_dir / "terms.csv", data_dir / "exemptions.csv"]
+
+
+def load_lists(data_dir: Path | None = None) -> Lists:
+    """Load and validate every list file; the version is a digest of their contents."""
+    data_dir = Path(data_dir) if data_dir else default_data_dir()
+    files = list_files(data_dir)
+    for f in files:
+        if not f.is_file():
+            raise ListError(f"{f}: missing")
+    digest = hashlib.sha256()
+    for f in files:
+        digest.update(f.name.encode())
+        digest.update(f.read_bytes())
+    brands = load_brands(files[:-2])
+    terms = load_terms(files[-2])
+    exemptions = load_exemptions(files[-1])
+    return Lists(tuple(brands), tuple(terms), tuple(exemptions), "v1-" + digest.hexdigest()[:12])
+
+
+def load_resources(data_dir: Path | None = None):
+    """Reference data for the engine: common English words, shape-alike Chinese characters,
+    category keywords."""
+    from app.engine.screener import Resources
+
+    data_dir = Path(data_dir) if data_dir else default_data_dir()
+    words_file = data_dir / "wordlists" / "en_common.txt"
+    words = frozenset(
+        w.strip() for w in words_file.read_text(encoding="utf-8").splitlines() if w.strip() and not w.startswith("#")
+    )
+    keywords: dict[str, tuple[str, ...]] = {}
+    path = data_dir / "categories.csv"
+    for line, row in _rows(path, ("id", "keywords")):
+        if row["id"] not in PRODUCT_CATEGORIES:
+            raise ListError(f"{path}:{line}: unknown category {row['id']!r}")
+        keywords[row["id"]] = _split(row["keywords"])
+    return Resources(words, data_dir / "zh_shapes.txt", keywords)
+
+
+def build_engine(data_dir: Path | None = None):
+    """Load the lists and resources from `data_dir` and build an engine."""
+    from app.engine.screener import Engine
+
+    return Engine(load_lists(data_dir), load_resources(data_dir))

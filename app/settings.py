@@ -1,0 +1,31 @@
+"""Service configuration, read once from PRESCREEN_* environment variables."""
+from __future__ import annotations
+
+from functools import lru_cache
+from pathlib import Path
+
+from pydantic import Field
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+from app.lists.loader import default_data_dir
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(env_prefix="PRESCREEN_", env_file=None, extra="ignore")
+
+    host: str = Field("127.0.0.1", description="address `prescreen serve` binds to")
+    port: int = Field(8000, ge=1, le=65535, description="port `prescreen serve` listens on")
+    workers: int = Field(1, ge=1, le=64, description="worker processes for `prescreen serve`")
+    data_dir: Path = Field(default_factory=default_data_dir, description="directory holding the lists")
+    max_body_bytes: int = Field(1_048_576, ge=1024, description="largest request body for POST /v1/screen")
+    max_batch_body_bytes: int = Field(64 * 1_048_576, ge=1024, description="largest request body for POST /v1/screen/batch")
+    max_batch_items: int = Field(10_000, ge=1, description="most listings in one batch")
+    max_field_chars: int = Field(100_000, ge=100, description="longest text field (title, bullet, description, search terms)")
+    max_bullets: int = Field(50, ge=1, description="most bullets in one listing")
+    docs_enabled: bool = Field(True, description="serve /docs and /openapi.json")
+    log_level: str = Field("info", description="uvicorn log level")
+
+
+@lru_cache(maxsize=1)
+def get_settings() -> Settings:
+    return Settings()

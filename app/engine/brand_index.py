@@ -105,6 +105,15 @@ class BrandIndex:
                 for n in sm.names:
                     self._add(b, n, sm.name, Role.SUBMARK, zh_words)
 
+        # Chinese names by first character, for near-homophones (古奇 for 古驰)
+        self.han_by_first: dict[str, list[MarkEntry]] = defaultdict(list)
+        for key, entries in self.han.items():
+            if 2 <= len(key) <= 4:
+                for e in entries:
+                    if not e.ordinary:
+                        self.han_by_first[key[0]].append(e)
+        self._propagate_ordinary()
+        self.self_evident = self._names_inside_names()
         self.boundaries = WordBoundaries(zh_words)
         # Pinyin of Chinese names written in Latin letters (naike, adidasi), unless that
         # spelling is an English word or already a Latin key of some brand.
@@ -159,9 +168,43 @@ class BrandIndex:
             key, bounds, words = latin_key(name)
             if not key or key.isdigit():
                 return
+            if role != Role.NAME and len(key) <= 4 and any(c.isdigit() for c in key):
+                return  # bare model codes (S24, V11, 501) are not marks on their own
+            if role != Role.NAME and len(key) <= 3:
+                ordinary = True  # short aliases (DC, UT, Fit) need evidence like ordinary words
             entry = MarkEntry(b, name, mark, role, ordinary, key, bounds, words)
             if entry not in self.latin[key]:
                 self.latin[key].append(entry)
+
+    def _propagate_ordinary(self) -> None:
+        """A folded key is ambiguous text if any of a brand's names behind it is ordinary
+        (Hermès folds to the ordinary alias Hermes): all its entries then ask for evidence."""
+        for table in (self.latin, self.han, self.mixed):
+            for key, entries in table.items():
+                amb = {e.brand.id for e in entries if e.ordinary}
+                if amb:
+                    table[key] = [
+                        MarkEntry(e.brand, e.surface, e.mark, e.role, True, e.key, e.bounds, e.words)
+                        if e.brand.id in amb and not e.ordinary else e
+                        for e in entries
+                    ]
+
+    def _names_inside_names(self) -> set[tuple[str, str]]:
+        """(brand id, key) of names that contain another, unambiguous name of the same
+        brand (蒂芙尼蓝 holds 蒂芙尼): such a name carries its own evidence."""
+        plain: dict[str, list[str]] = defaultdict(list)
+        for table, minimum in ((self.latin, 4), (self.han, 2)):
+            for key, entries in table.items():
+                for e in entries:
+                    if not e.ordinary and e.role != Role.PINYIN and len(key) >= minimum:
+                        plain[e.brand.id].append(key)
+        out = set()
+        for table in (self.latin, self.han, self.mixed):
+            for key, entries in table.items():
+                for e in entries:
+                    if e.ordinary and any(k != key and k in key for k in plain.get(e.brand.id, ())):
+                        out.add((e.brand.id, key))
+        return out
 
     def shape_fold(self, text: str) -> str:
         return text.translate(self.shape_table)

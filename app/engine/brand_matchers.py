@@ -33,6 +33,7 @@ class Candidate:
     score: float
     explain: list[str] = field(default_factory=list)
     disguised: bool = False     # written so as to dodge filters: itself evidence of intent
+    weak: bool = False          # a loose reading: reported only with evidence from context
 
 
 class BrandMatcher:
@@ -67,6 +68,11 @@ def _surface_explain(doc: FieldDoc, start: int, end: int, entry: MarkEntry) -> t
         else:
             return MatchType.EXACT, []
     return MatchType.VARIANT, why
+
+
+# Variant readings that only someone dodging a filter would write (accents dropped or
+# letter case are ordinary spellings and are not in this list).
+_DISGUISES = ("hidden zero-width", "lookalike characters", "spacing or punctuation", "spaces between")
 
 
 class LatinNameMatcher(BrandMatcher):
@@ -106,8 +112,9 @@ class LatinNameMatcher(BrandMatcher):
                 if spaced and "spaces between the letters ignored" not in why:
                     why.append("spaces between the letters ignored")
                     match = MatchType.VARIANT
+                disguised = any(w.startswith(_DISGUISES) for w in why)
                 out.append(Candidate(start, end, e, match, 0.98 if match == MatchType.EXACT else 0.95,
-                                     why, match == MatchType.VARIANT))
+                                     why, disguised))
         return out
 
     @staticmethod
@@ -357,6 +364,42 @@ class HanSoundShapeMatcher(BrandMatcher):
         return out
 
 
+class HanNearSoundMatcher(BrandMatcher):
+    """Near-homophones: one character swapped for one with the same final but another
+    initial (古奇 gu qi for 古驰 gu chi). A loose reading, so it is reported only when the
+    context agrees (the listing's category, another name of the brand)."""
+
+    name = "han_near_sound"
+
+    def find(self, doc: FieldDoc, index: BrandIndex) -> list[Candidate]:
+        if not doc.has_han or not index.han_by_first:
+            return []
+        from app.engine.chinese import pinyin_of, split_syllable
+
+        han, pos, split = doc.han
+        out: list[Candidate] = []
+        for p, ch in enumerate(han):
+            for e in index.han_by_first.get(ch, ()):
+                window = han[p:p + len(e.key)]
+                if len(window) != len(e.key) or "\0" in window or window == e.key or window in index.han:
+                    continue
+                diff = [k for k in range(len(window)) if window[k] != e.key[k]]
+                if len(diff) != 1:
+                    continue
+                a, b = pinyin_of(window[diff[0]]), pinyin_of(e.key[diff[0]])
+                if not a or not b:
+                    continue
+                (ia, fa), (ib, fb) = split_syllable(a[0]), split_syllable(b[0])
+                if fa != fb or ia == ib or index.boundaries.is_word(window, 1):
+                    continue
+                why = (MatchType.HOMOPHONE, 0.8,
+                       "{text} sounds close to {name} (" + f"{a[0]} for {b[0]}" + ")")
+                for c in HanNameMatcher._candidates(doc, index, han, pos, split, p, p + len(window), [e], why):
+                    c.weak = True
+                    out.append(c)
+        return out
+
+
 def _pinyin_list(text: str) -> list[str]:
     from app.engine.chinese import pinyin_of
 
@@ -409,5 +452,6 @@ ALL_MATCHERS: tuple[BrandMatcher, ...] = (
     PhoneticMatcher(),
     HanNameMatcher(),
     HanSoundShapeMatcher(),
+    HanNearSoundMatcher(),
     MixedNameMatcher(),
 )

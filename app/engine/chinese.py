@@ -25,6 +25,18 @@ def _toneless(syllable: str) -> str:
     return s.replace("ü", "v").replace("u\u0308", "v")
 
 
+_INITIALS = ("zh", "ch", "sh", "b", "p", "m", "f", "d", "t", "n", "l", "g", "k", "h", "j", "q", "x", "r",
+             "z", "c", "s", "y", "w")
+
+
+def split_syllable(s: str) -> tuple[str, str]:
+    """(initial, final) of a toneless pinyin syllable."""
+    for ini in _INITIALS:
+        if s.startswith(ini) and len(s) > len(ini):
+            return ini, s[len(ini):]
+    return "", s
+
+
 def fuzzy_syllable(s: str) -> str:
     for a, b in _FUZZY_INITIALS:
         if s.startswith(a):

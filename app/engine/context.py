@@ -142,7 +142,7 @@ TECH_CATEGORIES = frozenset({"electronics", "phones", "computers", "audio", "cam
 
 def is_tech(brand: Brand) -> bool:
     """Brands whose products take third-party accessories and parts."""
-    return bool(brand.categories & TECH_CATEGORIES)
+    return bool(brand.category_set & TECH_CATEGORIES)
 
 
 def emphasised(doc: FieldDoc, start: int, end: int) -> bool:
@@ -154,5 +154,3 @@ def emphasised(doc: FieldDoc, start: int, end: int) -> bool:
     return len(s) >= 3 and s.isupper() and caps_share < 0.5
 
 
-def at_title_start(doc: FieldDoc, start: int) -> bool:
-    return doc.field.value == "title" and doc.text[:start].strip() == ""

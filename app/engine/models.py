@@ -90,10 +90,19 @@ class Brand:
     zh_names: tuple[str, ...] = ()
     submarks: tuple[SubMark, ...] = ()
     ordinary: frozenset[str] = frozenset()
-    categories: frozenset[str] = frozenset()
+    categories: tuple[str, ...] = ()  # most important first; the first three are the core
     tier: Tier = Tier.STANDARD
     owner: str = ""
     nice_classes: tuple[int, ...] = ()
+
+    @property
+    def category_set(self) -> frozenset[str]:
+        return frozenset(self.categories)
+
+    @property
+    def core_categories(self) -> frozenset[str]:
+        """Where the brand mainly sells: context evidence for its ambiguous names."""
+        return frozenset(self.categories[:3])
 
     def all_names(self) -> list[str]:
         names = [self.name, *self.aliases, *self.zh_names]

@@ -50,7 +50,7 @@ def fold_char(ch: str) -> str:
     if cat in _DROP_CATEGORIES:
         return ""
     if cat == "Cc":
-        return " "
+        return ch if ch in "\n\r\t" else " "
     out = []
     for c in unicodedata.normalize("NFKC", ch).casefold():
         for d in unicodedata.normalize("NFD", c):

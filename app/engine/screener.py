@@ -7,6 +7,7 @@ overlaps; sensitive terms are found alongside; severities make the verdict and r
 """
 from __future__ import annotations
 
+import re
 import time
 from dataclasses import dataclass
 from pathlib import Path
@@ -15,7 +16,6 @@ from app.engine.brand_index import BrandIndex, Role
 from app.engine.brand_matchers import ALL_MATCHERS, BrandMatcher, Candidate
 from app.engine.context import (
     CategoryMap,
-    at_title_start,
     compatibility_cue,
     emphasised,
     is_tech,
@@ -37,6 +37,9 @@ from app.engine.models import (
 )
 from app.engine.sensitive import SensitiveMatcher
 
+# Two names separated only by list punctuation or a conjunction: "Mickey Mouse, Bluey", "LV and Gucci".
+_LIST_JOINER = re.compile(r"^\s{0,2}(?:,|，|、|/|&|\+|and|or|und|et|和|与)?\s{0,2}$")
+
 SEVERITY_WEIGHT = {Severity.HIGH: 0.7, Severity.MEDIUM: 0.3, Severity.LOW: 0.05}
 SEVERITY_RANK = {Severity.HIGH: 2, Severity.MEDIUM: 1, Severity.LOW: 0}
 
@@ -45,7 +48,8 @@ SEVERITY_RANK = {Severity.HIGH: 2, Severity.MEDIUM: 1, Severity.LOW: 0}
 class Resources:
     """Reference data the engine needs besides the curated lists."""
 
-    common_words: frozenset[str]
+    common_words: frozenset[str]      # frequent English words: never typos of a brand
+    dictionary_words: frozenset[str]  # lower-case dictionary words: a brand name among them is a common word
     shape_file: Path
     category_keywords: dict[str, tuple[str, ...]]
 
@@ -59,6 +63,7 @@ class Engine:
         self.index = BrandIndex(lists.brands, common_words=resources.common_words, shape_file=resources.shape_file)
         self.sensitive = SensitiveMatcher(lists.terms, lists.exemptions)
         self.categories = CategoryMap(resources.category_keywords)
+        self.dictionary = resources.dictionary_words
         self.matchers = matchers
         self.build_seconds = time.perf_counter() - t0
 
@@ -66,7 +71,11 @@ class Engine:
     def screen(self, listing: Listing) -> Screening:
         t0 = time.perf_counter()
         docs = [FieldDoc.build(f, i, text) for f, i, text in listing.fields()]
-        hits = self._brand_hits(listing, docs) + self._sensitive_hits(docs)
+        sensitive = self._sensitive_hits(docs)
+        contact = {(h.field, h.index, h.start, h.end) for h in sensitive if h.category == "contact_info"}
+        brands = [h for h in self._brand_hits(listing, docs)
+                  if not any(f == h.field and i == h.index and s < h.end and h.start < e for f, i, s, e in contact)]
+        hits = brands + sensitive
         hits.sort(key=lambda h: (_FIELD_ORDER[h.field], h.index or 0, h.start, h.end))
         verdict, risk = verdict_and_risk(hits)
         return Screening(listing.id, verdict, risk, hits, self.version, (time.perf_counter() - t0) * 1000)
@@ -93,10 +102,12 @@ class Engine:
         authorized = self.index.resolve_brand_names(list(listing.authorized_brands))
         cats = self.categories.categories(listing.category)
         # brands named unambiguously somewhere in the listing: evidence for their ordinary names
-        plain = {c.entry.brand.id for cands in per_doc for c in cands if not c.entry.ordinary}
+        plain = {c.entry.brand.id for cands in per_doc for c in cands if not c.entry.ordinary and not c.weak}
+        neighbours = [[(c.start, c.end, c.entry.brand) for c in cands if not c.entry.ordinary and not c.weak]
+                      for cands in per_doc]
 
         hits: list[Hit] = []
-        for doc, cands in zip(docs, per_doc):
+        for doc, cands, near in zip(docs, per_doc, neighbours):
             kept: list[tuple[Candidate, list[str]]] = []
             for c in cands:
                 if c.entry.brand.id in own:
@@ -104,15 +115,16 @@ class Engine:
                 o0, o1 = doc.orig_span(c.start, c.end)
                 if own_text and doc.original[o0:o1].casefold().strip() == own_text:
                     continue
-                evidence = self._evidence(doc, c, plain, cats)
+                evidence = self._evidence(doc, c, plain, cats, near)
                 if evidence is None:
                     continue
                 kept.append((c, evidence))
-            for c, evidence in resolve_overlaps(kept):
-                hits.append(self._brand_hit(doc, c, evidence, authorized))
+            doc_hits = [self._brand_hit(doc, c, evidence, authorized) for c, evidence in resolve_overlaps(kept)]
+            hits.extend(chain_compatibility(doc, doc_hits))
         return hits
 
-    def _evidence(self, doc: FieldDoc, c: Candidate, plain: set[str], cats: frozenset[str]) -> list[str] | None:
+    def _evidence(self, doc: FieldDoc, c: Candidate, plain: set[str], cats: frozenset[str],
+                  near: list) -> list[str] | None:
         """Why the candidate is taken as the brand; None when it should not be reported."""
         e = c.entry
         o0, o1 = doc.orig_span(c.start, c.end)
@@ -125,23 +137,38 @@ class Engine:
             before = doc.text[:c.start].rstrip()
             if before[-1:].isdigit():
                 return None
-        if not e.ordinary:
+        if not e.ordinary and not c.weak:
             return []
         evidence: list[str] = []
-        if c.disguised:
+        if c.disguised and not c.weak:
             evidence.append("written in disguise")
+        if (e.brand.id, e.key) in self.index.self_evident:
+            evidence.append(f"contains the name {e.brand.name}")
         if e.brand.id in plain:
             evidence.append(f"another {e.brand.name} name appears in the listing")
+        for s0, e0, other in near:
+            if other.id == e.brand.id or not other.category_set & e.brand.category_set:
+                continue
+            between = doc.text[c.end:s0] if s0 >= c.end else doc.text[e0:c.start] if e0 <= c.start else None
+            if between is not None and _LIST_JOINER.match(between):
+                evidence.append(f"listed next to {other.name}, a brand of the same kind")
+                break
         if model_follows(doc, c.end):
             evidence.append("followed by a model designation")
-        cat_match = bool(cats & e.brand.categories)
-        han = not e.key.isascii()
-        if cat_match:
-            if han:
-                evidence.append("the listing's category is one the brand sells in")
-            elif emphasised(doc, c.start, c.end) or at_title_start(doc, c.start):
-                evidence.append("brand position or capitals in a category the brand sells in")
+        if cats & e.brand.core_categories:
+            if not self._common_word(e):
+                evidence.append("a name, not a common word, in a category the brand mainly sells in")
+            elif emphasised(doc, c.start, c.end):
+                evidence.append("written in capitals, in a category the brand mainly sells in")
         return evidence or None
+
+    def _common_word(self, e) -> bool:
+        """Is this ambiguous name an everyday word (apple, coach, 小米) rather than a proper
+        name (Elsa, Hermes)? For Chinese names flagged ordinary the listing's category decides."""
+        if not e.key.isascii():
+            return False
+        words = e.surface.casefold().split()
+        return len(words) != 1 or words[0] in self.dictionary or len(e.key) <= 3
 
     def _brand_hit(self, doc: FieldDoc, c: Candidate, evidence: list[str], authorized: set[str]) -> Hit:
         e = c.entry
@@ -208,6 +235,29 @@ def resolve_overlaps(items, key=None):
     return kept
 
 
+# What may stand between two names of one compatibility statement: list punctuation,
+# conjunctions, articles and model designations ("for Toyota Camry RAV4 and Honda Civic").
+_CHAIN = re.compile(
+    r"^(?:[\s,/&+()\-]|and\b|or\b|an?\b|the\b|pro\b|max\b|ultra\b|plus\b|mini\b|series\b|gen\b|"
+    r"oled\b|lite\b|air\b|se\b|models?\b|generation\b|[a-z]{0,4}\d[a-z0-9]{0,6}\b)*$"
+)
+
+
+def chain_compatibility(doc: FieldDoc, hits: list[Hit]) -> list[Hit]:
+    """Names that continue a compatibility statement share its usage."""
+    hits.sort(key=lambda h: h.start)
+    for prev, cur in zip(hits, hits[1:]):
+        if prev.usage != Usage.COMPATIBILITY or cur.usage is not None or doc.field == Field.SEARCH_TERMS:
+            continue
+        between = doc.original[prev.end:cur.start]
+        if len(between) <= 60 and _CHAIN.match(between.casefold()):
+            cur.usage = Usage.COMPATIBILITY
+            cur.severity = Severity.MEDIUM
+            cur.reason = cur.reason.rstrip(".") + "; part of the same statement of what the product fits."
+            cur.suggestion = brand_suggestion_for(cur.brand.name)
+    return hits
+
+
 def verdict_and_risk(hits: list[Hit]) -> tuple[Verdict, int]:
     """block on any high hit, review on any medium, else pass; risk = 100·(1 − Π(1 − w·score))."""
     keep = 1.0
@@ -239,13 +289,17 @@ def brand_reason(text: str, c: Candidate, usage: Usage | None, cue: str | None) 
     return base + "."
 
 
+def brand_suggestion_for(name: str) -> str:
+    return (f"Write it in the accepted form \"[Your brand] [product] for {name} [model]\" "
+            f"(or \"compatible with {name} [model]\"), after your own brand, without the logo.")
+
+
 def brand_suggestion(c: Candidate, usage: Usage | None, field: Field) -> str | None:
     b = c.entry.brand
     if usage == Usage.AUTHORIZED:
         return "Keep your authorisation documents ready in case the rights owner asks."
     if usage == Usage.COMPATIBILITY:
-        return (f"Write it in the accepted form \"[Your brand] [product] for {b.name} [model]\" "
-                f"(or \"compatible with {b.name} [model]\"), after your own brand, without the logo.")
+        return brand_suggestion_for(b.name)
     if field == Field.SEARCH_TERMS:
         return f"Remove {b.name} from the search terms: other brands' names may not be used as keywords."
     if c.match == MatchType.DERIVATIVE:

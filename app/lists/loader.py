@@ -72,10 +72,10 @@ def _brand(path: Path, line: int, row: dict[str, str]) -> Brand:
         raise ListError(f"{where}: id {row['id']!r} must be lowercase letters, digits and '-'")
     if not row["name"]:
         raise ListError(f"{where}: name is empty")
-    categories = frozenset(_split(row["categories"]))
+    categories = tuple(dict.fromkeys(_split(row["categories"])))
     if not categories:
         raise ListError(f"{where}: categories is empty")
-    unknown = categories - PRODUCT_CATEGORIES
+    unknown = set(categories) - PRODUCT_CATEGORIES
     if unknown:
         raise ListError(f"{where}: unknown categories {sorted(unknown)}")
     try:
@@ -199,16 +199,19 @@ def load_resources(data_dir: Path | None = None):
 
     data_dir = Path(data_dir) if data_dir else default_data_dir()
     words_file = data_dir / "wordlists" / "en_common.txt"
-    words = frozenset(
-        w.strip() for w in words_file.read_text(encoding="utf-8").splitlines() if w.strip() and not w.startswith("#")
-    )
+    words = _word_set(words_file)
+    dictionary = _word_set(data_dir / "wordlists" / "en_dictionary.txt")
     keywords: dict[str, tuple[str, ...]] = {}
     path = data_dir / "categories.csv"
     for line, row in _rows(path, ("id", "keywords")):
         if row["id"] not in PRODUCT_CATEGORIES:
             raise ListError(f"{path}:{line}: unknown category {row['id']!r}")
         keywords[row["id"]] = _split(row["keywords"])
-    return Resources(words, data_dir / "zh_shapes.txt", keywords)
+    return Resources(words, dictionary, data_dir / "zh_shapes.txt", keywords)
+
+
+def _word_set(path: Path) -> frozenset[str]:
+    return frozenset(w.strip() for w in path.read_text(encoding="utf-8").splitlines() if w.strip() and not w.startswith("#"))
 
 
 def build_engine(data_dir: Path | None = None):

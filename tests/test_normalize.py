@@ -1,0 +1,68 @@
+"""The folding offset map: every folded span maps back to the exact original characters."""
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from app.engine.normalize import fold
+
+CASES = [
+    # (original, folded, why)
+    ("ＮＩＫＥ", "nike", "fullwidth letters fold to ASCII"),
+    ("阿迪達斯", "阿迪达斯", "Traditional folds to Simplified, one character for one"),
+    ("Her\u200bmès", "hermes", "zero-width space dropped, accent stripped"),
+    ("Nіke", "nike", "Cyrillic і reads as i"),
+    ("𝓓𝓲𝓸𝓻", "dior", "mathematical script letters"),
+    ("ⓖⓤⓒⓒⓘ", "gucci", "circled letters"),
+    ("straße", "strasse", "ß folds to ss (longer than the original)"),
+    ("a\tb\x07c", "a\tb c", "control characters become spaces"),
+]
+
+
+def test_examples():
+    for original, folded, why in CASES:
+        assert fold(original).text == folded, why
+
+
+def test_span_points_at_original_characters():
+    f = fold("Buy ＮＩＫＥ now")
+    i = f.text.index("nike")
+    s, e = f.span(i, i + 4)
+    assert "Buy ＮＩＫＥ now"[s:e] == "ＮＩＫＥ"
+    g = fold("x Her\u200bmès y")
+    i = g.text.index("hermes")
+    s, e = g.span(i, i + 6)
+    assert "x Her\u200bmès y"[s:e] == "Her\u200bmès"
+
+
+texts = st.text(
+    alphabet=st.one_of(
+        st.characters(codec="utf-8", exclude_categories=("Cs",)),
+        st.sampled_from(list("ＮＩＫＥ阿迪達斯\u200b\u200dßﬁ①ⓖ𝓓іο耐克 -.")),
+    ),
+    max_size=60,
+)
+
+
+@given(texts)
+@settings(max_examples=400, deadline=None)
+def test_offset_map_is_monotonic_and_in_bounds(text):
+    f = fold(text)
+    if f.src is None:
+        assert len(f.text) == len(text)
+        return
+    assert len(f.src) == len(f.text)
+    assert all(0 <= i < len(text) for i in f.src)
+    assert all(a <= b for a, b in zip(f.src, f.src[1:]))
+
+
+@given(texts, st.data())
+@settings(max_examples=400, deadline=None)
+def test_every_span_round_trips(text, data):
+    """Folding the original characters behind a folded span gives back that span's text."""
+    f = fold(text)
+    if not f.text:
+        return
+    a = data.draw(st.integers(0, len(f.text) - 1))
+    b = data.draw(st.integers(a + 1, len(f.text)))
+    s, e = f.span(a, b)
+    assert 0 <= s < e <= len(text)
+    assert f.text[a:b] in fold(text[s:e]).text

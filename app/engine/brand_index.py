@@ -161,6 +161,8 @@ class BrandIndex:
                     self.sound[sound_key(folded)].append(entry)
                     self.shape[self.shape_fold(folded)].append(entry)
         elif any(is_han(c) for c in folded):
+            if len(folded) <= 3 and any(c.isdigit() for c in folded):
+                ordinary = True  # 5号: a number and a counter word are ordinary text
             entry = MarkEntry(b, name, mark, role, ordinary, folded, frozenset(), 1)
             if entry not in self.mixed[folded]:
                 self.mixed[folded].append(entry)

@@ -360,8 +360,18 @@ class HanSoundShapeMatcher(BrandMatcher):
                     else:
                         diff = [f"{a} looks like {b}" for a, b in zip(text, e.key) if a != b]
                         explain = (MatchType.SHAPE, 0.85, "{text} reads as {name}: " + ", ".join(diff))
-                    out.extend(HanNameMatcher._candidates(doc, index, han, pos, split, hs, he, [e], explain))
+                    for c in HanNameMatcher._candidates(doc, index, han, pos, split, hs, he, [e], explain):
+                        # two characters that merely sound or look alike: ask the context
+                        c.weak = len(e.key) <= 2
+                        out.append(c)
         return out
+
+
+# Initials that speakers and transliterations swap (古奇 gu qi / 古驰 gu chi).
+SIMILAR_INITIALS = frozenset(frozenset(p) for p in (
+    ("b", "p"), ("d", "t"), ("g", "k"), ("j", "q"), ("q", "x"), ("j", "x"), ("z", "zh"), ("c", "ch"),
+    ("s", "sh"), ("n", "l"), ("f", "h"), ("r", "l"), ("ch", "q"), ("zh", "j"), ("sh", "x"),
+))
 
 
 class HanNearSoundMatcher(BrandMatcher):
@@ -390,7 +400,7 @@ class HanNearSoundMatcher(BrandMatcher):
                 if not a or not b:
                     continue
                 (ia, fa), (ib, fb) = split_syllable(a[0]), split_syllable(b[0])
-                if fa != fb or ia == ib or index.boundaries.is_word(window, 1):
+                if fa != fb or frozenset((ia, ib)) not in SIMILAR_INITIALS or index.boundaries.is_word(window, 1):
                     continue
                 why = (MatchType.HOMOPHONE, 0.8,
                        "{text} sounds close to {name} (" + f"{a[0]} for {b[0]}" + ")")

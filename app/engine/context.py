@@ -33,6 +33,7 @@ UNITS = frozenset(
     "pcs pc pack packs piece pieces inch inches in ft feet oz ml l cm mm m kg g lb lbs w v mah hp "
     "count ct sets set gallon qt".split()
 )
+HAN_UNITS = frozenset("个件斤只片寸包袋支盒套装克瓶条双米号码岁元张枚粒根台")
 _MODEL = re.compile(r"^(?=[a-z]*\d)[a-z0-9]{1,12}$")
 
 
@@ -79,9 +80,21 @@ def tokens_before(doc: FieldDoc, start: int) -> list[tuple[Token, Gap | None]]:
     return out
 
 
-def model_follows(doc: FieldDoc, end: int) -> bool:
-    """A model designation right after the name: S24, V11, 15 Pro, XPS 13, OLED."""
+def _quantity(token: str) -> bool:
+    """3pcs, 500ml, 10pack: a number with a unit, not a model."""
+    head = token.rstrip("abcdefghijklmnopqrstuvwxyz")
+    return head.isdigit() and token[len(head):] in UNITS
+
+
+def model_follows(doc: FieldDoc, end: int, *, han: bool = False) -> bool:
+    """A model designation right after the name: S24, V11, 15 Pro, XPS 13, OLED; for a
+    Chinese name only one that is written straight after it (小米14, 苹果15pro)."""
     rest = doc.text[end:end + 16]
+    if han:
+        m = re.match(r"([0-9][0-9a-z]{0,6}|[a-z]{1,3}[0-9][0-9a-z]{0,5})(?![0-9a-z])", rest)
+        if not m or _quantity(m.group(1)) or re.match(r"\d+[.:]\d", rest):
+            return False
+        return not rest[m.end(1):m.end(1) + 1] in HAN_UNITS
     m = re.match(r"\s{0,2}([0-9a-z\-]{1,12})(?:\s{0,2}([a-z]{1,8}))?", rest)
     if not m:
         return False
@@ -89,9 +102,10 @@ def model_follows(doc: FieldDoc, end: int) -> bool:
     if not first:
         return False
     if _MODEL.match(first) and not first.isdigit():
-        return True
+        return not _quantity(first)
     if first.isdigit():
-        return nxt not in UNITS and not rest[m.end(1):m.end(1) + 2].strip().startswith(("%", "个", "件", "斤", "只", "片", "寸", "包", "袋", "支", "盒", "套"))
+        after = rest[m.end(1):m.end(1) + 2].strip()
+        return nxt not in UNITS and not (after[:1] == "%" or after[:1] in HAN_UNITS)
     orig_after = doc.original[doc.orig_span(end, end)[0]:][:16].strip()
     word = re.match(r"[A-Za-z0-9]+", orig_after)
     return bool(word and word.group().isupper() and 2 <= len(word.group()) <= 5)

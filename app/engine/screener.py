@@ -101,10 +101,19 @@ class Engine:
         own_text = listing.brand.casefold().strip() if listing.brand else None
         authorized = self.index.resolve_brand_names(list(listing.authorized_brands))
         cats = self.categories.categories(listing.category)
-        # brands named unambiguously somewhere in the listing: evidence for their ordinary names
-        plain = {c.entry.brand.id for cands in per_doc for c in cands if not c.entry.ordinary and not c.weak}
-        neighbours = [[(c.start, c.end, c.entry.brand) for c in cands if not c.entry.ordinary and not c.weak]
-                      for cands in per_doc]
+        if not cats:
+            # no category given: read it from the product words of the title and bullets
+            cats = self.categories.categories(" ".join([listing.title, *listing.bullets]))
+        # brands named unambiguously somewhere in the listing: evidence for their ambiguous names
+        plain: set[str] = set()
+        neighbours: list[list] = []
+        for doc, cands in zip(docs, per_doc):
+            near = []
+            for c in cands:
+                if not self._ambiguous(doc, c):
+                    plain.add(c.entry.brand.id)
+                    near.append((c.start, c.end, c.entry.brand))
+            neighbours.append(near)
 
         hits: list[Hit] = []
         for doc, cands, near in zip(docs, per_doc, neighbours):
@@ -127,17 +136,9 @@ class Engine:
                   near: list) -> list[str] | None:
         """Why the candidate is taken as the brand; None when it should not be reported."""
         e = c.entry
-        o0, o1 = doc.orig_span(c.start, c.end)
-        surface = doc.original[o0:o1]
-        key_letters = sum(ch.isalpha() for ch in e.key)
-        if e.key.isascii() and len(e.key) <= 3 and c.match in (MatchType.EXACT, MatchType.VARIANT):
-            # Short names (LV, HP, 3M) only in capitals, and never as a unit after a number.
-            if not surface.replace(" ", "").replace(".", "").isupper() and key_letters:
-                return None
-            before = doc.text[:c.start].rstrip()
-            if before[-1:].isdigit():
-                return None
-        if not e.ordinary and not c.weak:
+        if self._short(c) and doc.text[:c.start].rstrip()[-1:].isdigit():
+            return None  # a short name after a number is a unit: 1.5 HP
+        if not self._ambiguous(doc, c):
             return []
         evidence: list[str] = []
         if c.disguised and not c.weak:
@@ -153,14 +154,29 @@ class Engine:
             if between is not None and _LIST_JOINER.match(between):
                 evidence.append(f"listed next to {other.name}, a brand of the same kind")
                 break
-        if model_follows(doc, c.end):
+        han = not e.key.isascii()
+        if model_follows(doc, c.end, han=han):
             evidence.append("followed by a model designation")
-        if cats & e.brand.core_categories:
+        if cats & (e.brand.category_set if han else e.brand.core_categories):
             if not self._common_word(e):
                 evidence.append("a name, not a common word, in a category the brand mainly sells in")
             elif emphasised(doc, c.start, c.end):
                 evidence.append("written in capitals, in a category the brand mainly sells in")
         return evidence or None
+
+    @staticmethod
+    def _short(c: Candidate) -> bool:
+        return c.entry.key.isascii() and len(c.entry.key) <= 3 and c.match in (MatchType.EXACT, MatchType.VARIANT)
+
+    def _ambiguous(self, doc: FieldDoc, c: Candidate) -> bool:
+        """Needs evidence from the context: an ordinary-word name, a loose reading, or a
+        short name (LV, HP, 3M) not written in capitals."""
+        if c.entry.ordinary or c.weak:
+            return True
+        if self._short(c) and any(ch.isalpha() for ch in c.entry.key):
+            o0, o1 = doc.orig_span(c.start, c.end)
+            return not doc.original[o0:o1].replace(" ", "").replace(".", "").isupper()
+        return False
 
     def _common_word(self, e) -> bool:
         """Is this ambiguous name an everyday word (apple, coach, 小米) rather than a proper

@@ -1,0 +1,122 @@
+"""Brand recall and false-alarm figures on real listings written by others.
+
+    .venv/bin/python scripts/realdata_report.py [--shared ../shared] [--sample 1000] [--show 20]
+
+Taobao titles (hand-labelled brand spans): of the titles whose labelled brand is in our
+list, the share where the engine reports that brand (high or medium); of the titles with
+no labelled brand, the share with any counted brand hit. Amazon UK toys and Flipkart
+(seller's brand field, passed as the listing's own brand): the share of a seeded random
+sample with a counted hit on a third-party brand, with examples to read by hand.
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import random
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from app.engine import Listing  # noqa: E402
+from app.lists import build_engine  # noqa: E402
+
+COUNTED = {"high", "medium"}
+
+
+def counted_brands(result) -> list:
+    return [h for h in result.hits if h.kind.value == "brand" and h.severity.value in COUNTED]
+
+
+def taobao(engine, path: Path, show: int) -> dict:
+    seen: set[str] = set()
+    rows = []
+    for line in path.open(encoding="utf-8"):
+        r = json.loads(line)
+        if r["title"] in seen:
+            continue
+        seen.add(r["title"])
+        rows.append(r)
+    pos_total = pos_found = neg_total = neg_flagged = 0
+    misses, alarms = [], []
+    for r in rows:
+        res = engine.screen(Listing(title=r["title"]))
+        got = {h.brand.id for h in counted_brands(res)}
+        labelled = set()
+        for b in r.get("brand") or []:
+            labelled |= engine.index.resolve_brand_names([b])
+        if labelled:
+            pos_total += 1
+            if labelled & got:
+                pos_found += 1
+            else:
+                misses.append((r["title"], r["brand"]))
+        elif not r.get("brand"):
+            neg_total += 1
+            if got:
+                neg_flagged += 1
+                alarms.append((r["title"], [(h.text, h.brand.name, h.match.value) for h in counted_brands(res)]))
+    out = {"titles": len(rows), "with_listed_brand": pos_total, "found": pos_found,
+           "recall": round(pos_found / max(1, pos_total), 4), "no_brand_titles": neg_total,
+           "flagged": neg_flagged, "false_alarm_rate": round(neg_flagged / max(1, neg_total), 4)}
+    print(f"{path.parent.name}: {json.dumps(out, ensure_ascii=False)}")
+    for t, b in misses[:show]:
+        print("   miss ", b, "|", t)
+    for t, h in alarms[:show]:
+        print("   alarm", h, "|", t)
+    return out
+
+
+def marketplace(engine, path: Path, sample: int, show: int, seed: int = 7) -> dict:
+    rows = [json.loads(line) for line in path.open(encoding="utf-8")]
+    random.Random(seed).shuffle(rows)
+    rows = rows[:sample]
+    flagged = []
+    hits = 0
+    for r in rows:
+        res = engine.screen(Listing(title=r.get("title") or "", description=r.get("description") or "",
+                                    brand=r.get("brand") or None, category=_category(r.get("category"))))
+        hs = counted_brands(res)
+        if hs:
+            hits += len(hs)
+            flagged.append((r.get("brand"), r.get("title"), [(h.text, h.brand.name, h.match.value, h.field.value) for h in hs]))
+    out = {"listings": len(rows), "with_brand_hit": len(flagged), "counted_brand_hits": hits,
+           "rate": round(len(flagged) / max(1, len(rows)), 4)}
+    print(f"{path.parent.name}: {json.dumps(out)}")
+    for own, title, hs in flagged[:show]:
+        print(f"   own={own!r} {hs} | {str(title)[:100]}")
+    return out
+
+
+def _category(raw):
+    if not raw:
+        return None
+    if isinstance(raw, str) and raw.startswith("["):
+        try:
+            raw = json.loads(raw)[0]
+        except (ValueError, IndexError):
+            pass
+    return str(raw).split(">>")[0].split(">")[0].strip() or None
+
+
+def main() -> int:
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--shared", type=Path, default=ROOT.parent / "shared")
+    ap.add_argument("--sample", type=int, default=1000)
+    ap.add_argument("--show", type=int, default=15)
+    ap.add_argument("--only", choices=["taobao", "marketplace"], default=None)
+    args = ap.parse_args()
+    engine = build_engine()
+    real = args.shared / "realdata"
+    if args.only in (None, "taobao"):
+        for name in ("taobao-ner-jie2019", "taobao-ner-ding2019"):
+            taobao(engine, real / name / "titles.jsonl", args.show)
+    if args.only in (None, "marketplace"):
+        for name in ("amazon-uk-toys-10k", "flipkart-20k"):
+            marketplace(engine, real / name / "listings.jsonl", args.sample, args.show)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -173,6 +173,8 @@ class Engine:
         short name (LV, HP, 3M) not written in capitals."""
         if c.entry.ordinary or c.weak:
             return True
+        if c.entry.bounds and doc.text[c.start:c.end] in self.dictionary:
+            return True  # a name of several parts written as one everyday word: LiNing / lining
         if self._short(c) and any(ch.isalpha() for ch in c.entry.key):
             o0, o1 = doc.orig_span(c.start, c.end)
             return not doc.original[o0:o1].replace(" ", "").replace(".", "").isupper()
@@ -184,7 +186,7 @@ class Engine:
         if not e.key.isascii():
             return False
         words = e.surface.casefold().split()
-        return len(words) != 1 or words[0] in self.dictionary or len(e.key) <= 3
+        return len(words) != 1 or words[0] in self.dictionary or e.key in self.dictionary or len(e.key) <= 3
 
     def _brand_hit(self, doc: FieldDoc, c: Candidate, evidence: list[str], authorized: set[str]) -> Hit:
         e = c.entry
@@ -215,8 +217,14 @@ class Engine:
         hits: list[Hit] = []
         for doc in docs:
             found = self.sensitive.find(doc)
-            for m in resolve_overlaps([(m, []) for m in found], key=lambda m: (m.start, m.end, m.score)):
-                m = m[0]
+            by_category: dict[str, list] = {}
+            for m in found:
+                by_category.setdefault(m.category, []).append((m, []))
+            # overlaps are resolved within a category: one phrase may break two rules
+            # ("#1 Best Seller" is a ranking claim and a badge claim)
+            kept = [m for items in by_category.values()
+                    for m, _ in resolve_overlaps(items, key=lambda m: (m.start, m.end, m.score))]
+            for m in kept:
                 o0, o1 = doc.orig_span(m.start, m.end)
                 text = doc.original[o0:o1]
                 hits.append(Hit(

@@ -1,0 +1,27 @@
+# Listing infringement pre-screener: the service with its lists baked in.
+FROM python:3.11-slim
+
+ENV PYTHONDONTWRITEBYTECODE=1 \
+    PYTHONUNBUFFERED=1 \
+    PIP_NO_CACHE_DIR=1 \
+    PRESCREEN_HOST=0.0.0.0 \
+    PRESCREEN_PORT=8000 \
+    PRESCREEN_DATA_DIR=/app/data
+
+WORKDIR /app
+COPY pyproject.toml README.md ./
+COPY app ./app
+COPY data ./data
+RUN pip install . \
+    && useradd --system --uid 10001 --home-dir /app prescreen \
+    && chown -R prescreen /app
+
+USER prescreen
+# Warm jieba's dictionary cache as the service user so the first start is quick.
+RUN python -c "import jieba; jieba.initialize()"
+
+EXPOSE 8000
+HEALTHCHECK --interval=15s --timeout=3s --start-period=30s --retries=3 \
+    CMD python -c "import urllib.request,sys; sys.exit(0 if urllib.request.urlopen('http://127.0.0.1:8000/readyz', timeout=2).status == 200 else 1)"
+
+CMD ["prescreen", "serve"]

@@ -1,0 +1,113 @@
+"""Brand matching, table-driven: each case says what it guards. Cases are our own
+sentences, written to cover kinds of disguise and kinds of false alarm."""
+import pytest
+
+from app.engine import Listing, MatchType
+
+# (title, category, expected brand id or None, expected match type or None, why)
+POSITIVE = [
+    ("ADIDAS running jacket", "Sportswear", "adidas", MatchType.EXACT, "upper case is still the name"),
+    ("a d i d a s track pants", None, "adidas", MatchType.VARIANT, "letter-spaced name"),
+    ("Gu-cci belt bag", None, "gucci", MatchType.VARIANT, "hyphen inside the name"),
+    ("P.R.A.D.A nylon tote", None, "prada", MatchType.VARIANT, "dots between letters"),
+    ("Adid4s slides", None, "adidas", MatchType.VARIANT, "leetspeak 4 for a"),
+    ("R0lex style watch", None, "rolex", MatchType.VARIANT, "leetspeak 0 for o"),
+    ("Ｃｈａｎｅｌ earrings", None, "chanel", MatchType.VARIANT, "fullwidth letters"),
+    ("Рrada bag", None, "prada", MatchType.VARIANT, "Cyrillic Р for P"),
+    ("Lou\u200bis Vuitton wallet", None, "louis-vuitton", MatchType.VARIANT, "zero-width space inside"),
+    ("Balenciage speed trainers", None, "balenciaga", MatchType.FUZZY, "one letter changed in a long name"),
+    ("Versacee medusa pillow", None, "versace", MatchType.FUZZY, "one letter added"),
+    ("Lululemmon leggings", None, "lululemon", MatchType.FUZZY, "doubled letter"),
+    ("Rebook classic sneakers", None, "reebok", MatchType.HOMOPHONE, "letters moved: sounds the same"),
+    ("Addidass hoodie", None, "adidas", MatchType.HOMOPHONE, "two letters doubled: sounds the same"),
+    ("Guccii loafers", None, "gucci", MatchType.FUZZY, "one letter added to a short name"),
+    ("Pradaesque handbag", None, "prada", MatchType.DERIVATIVE, "suffix -esque fused on"),
+    ("Chanel-inspired tweed jacket", None, "chanel", None, "brand with -inspired"),
+    ("乐高积木 城堡", "玩具", "lego", MatchType.EXACT, "Chinese name"),
+    ("樂高 積木", None, "lego", MatchType.EXACT, "Traditional Chinese name"),
+    ("古馳 包包", None, "gucci", MatchType.EXACT, "Traditional form of the Chinese name"),
+    ("香奈儿同款 链条包", None, "chanel", MatchType.DERIVATIVE, "name + 同款"),
+    ("卡地亚风 手镯", None, "cartier", MatchType.DERIVATIVE, "name + 风"),
+    ("劳-力-士 手表", None, "rolex", MatchType.VARIANT, "name split by hyphens"),
+    ("迪●士●尼 睡衣", None, "disney", MatchType.VARIANT, "name split by symbols"),
+    ("阿迪达死 运动裤", None, "adidas", MatchType.HOMOPHONE, "死 sounds like 斯"),
+    ("迪士泥 公主裙", None, "disney", MatchType.HOMOPHONE, "泥 sounds like 尼"),
+    ("劳力土 手表", None, "rolex", MatchType.SHAPE, "土 looks like 士"),
+    ("pikaqiu plush", None, "pokemon", MatchType.TRANSLATION, "pinyin of 皮卡丘"),
+    ("huawei mate charger", None, "huawei", None, "Latin name of a Chinese brand"),
+    ("Mickey Mouse ears headband", None, "disney", MatchType.EXACT, "character sub-mark"),
+    ("Spider-Man backpack", None, "marvel", MatchType.EXACT, "hyphenated sub-mark"),
+    ("Spiderman backpack", None, "marvel", None, "sub-mark written without the hyphen"),
+    ("Apple Watch band", None, "apple", None, "multi-word sub-mark containing an ordinary word"),
+    ("苹果15手机壳", None, "apple", None, "ordinary Chinese name with a model number"),
+    ("小米14 手机", "手机", "xiaomi", None, "ordinary Chinese name in its category"),
+    ("Dior and Chanel perfume samples", None, "dior", None, "first of two named brands"),
+]
+
+NEGATIVE = [
+    ("Nice soft blanket for the couch", "Home", "an ordinary word one letter from Nike"),
+    ("Mike's bike repair kit", "Sports", "words one letter from Nike"),
+    ("4-channel RC car", "Toys", "'channel' is not Chanel"),
+    ("Legal pad notebook", "Office", "'legal' is not Lego"),
+    ("Apple slicer and corer, stainless", "Kitchen", "apple the fruit in kitchen"),
+    ("Fresh polo mints", "Grocery", "polo as a word"),
+    ("Dove grey cushion cover", "Home", "dove as a colour"),
+    ("Galaxy projector night light", "Home", "galaxy as a theme"),
+    ("Switch plate cover for light switch", "Tools", "switch as a word"),
+    ("Frozen peas 1kg", "Grocery", "frozen food"),
+    ("三星级宾馆 毛巾", "家居", "三星级 is a hotel grade"),
+    ("耐用 不锈钢 锅", "厨房", "耐用 means durable"),
+    ("新鲜 苹果 5斤", "生鲜", "fresh apples"),
+    ("小米 杂粮 2斤", "粮油", "millet"),
+    ("北面 阳台 晾衣架", "家居", "北面 is the north side"),
+    ("现代简约 茶几", "家居", "现代 means modern"),
+    ("高达30米 的 绳子", "户外", "高达 means as much as"),
+    ("Size 5号 足球", "运动", "5号 is a ball size"),
+    ("1.5 HP pool pump", "Garden", "HP after a number is horsepower"),
+    ("Lining fabric for jackets", "Sewing", "'lining' is an English word, not pinyin of 李宁"),
+    ("Neck pillow for travel", "Travel", "'neck' sounds like Nike but is a word"),
+    ("Crocodile pattern wallet", "Bags", "Crocs inside a longer word"),
+    ("Puumaa suede shoes", "Shoes", "no typo matching for a name that is an ordinary word (puma)"),
+]
+
+
+@pytest.mark.parametrize("title,category,brand,match,why", POSITIVE, ids=[c[4] for c in POSITIVE])
+def test_positive(engine, title, category, brand, match, why):
+    res = engine.screen(Listing(title=title, category=category))
+    counted = [h for h in res.hits if h.brand and h.severity.value in ("high", "medium")]
+    found = [h for h in counted if h.brand.id == brand]
+    assert found, f"{why}: got {[(h.text, h.brand.id) for h in counted]}"
+    if match is not None:
+        assert found[0].match == match, f"{why}: {found[0].match} {found[0].reason}"
+    for h in res.hits:
+        assert title[h.start:h.end] == h.text
+
+
+@pytest.mark.parametrize("title,category,why", NEGATIVE, ids=[c[2] for c in NEGATIVE])
+def test_negative(engine, title, category, why):
+    res = engine.screen(Listing(title=title, category=category))
+    counted = [(h.text, h.brand.id) for h in res.hits if h.brand and h.severity.value in ("high", "medium")]
+    assert not counted, why
+
+
+def test_one_disguised_word_gives_one_hit(engine):
+    res = engine.screen(Listing(title="N1ke shoes"))
+    assert len([h for h in res.hits if h.brand]) == 1
+
+
+def test_compatibility_usage_and_suggestion(engine):
+    res = engine.screen(Listing(title="Silicone case compatible with Samsung Galaxy S23"))
+    hits = [h for h in res.hits if h.brand and h.brand.id == "samsung"]
+    assert hits and all(h.usage and h.usage.value == "compatibility" and h.severity.value == "medium" for h in hits)
+    assert "compatible with Samsung" in hits[0].suggestion
+
+
+def test_search_terms_are_never_compatibility(engine):
+    res = engine.screen(Listing(title="Silicone case", search_terms="case for iphone 15"))
+    hits = [h for h in res.hits if h.brand]
+    assert hits and all(h.usage is None and h.severity.value == "high" for h in hits)
+
+
+def test_reason_explains_the_reading(engine):
+    res = engine.screen(Listing(title="R0lex watch"))
+    assert "0 read as o" in res.hits[0].reason

@@ -107,7 +107,7 @@ def test_batch_keeps_order_and_turns_bad_items_into_errors(client):
     results = r.json()["results"]
     assert [x.get("id") for x in results] == ["a", "b", None, "d", "e"]
     assert results[0]["verdict"] == "block"
-    assert results[1]["error"]["field"] == "title"
+    assert results[1]["error"]["field"] == "listings.1.title"
     assert results[2]["error"]["code"] == "invalid_listing"
     assert "error" in results[3]
     assert results[4]["verdict"] == "pass"

@@ -57,6 +57,10 @@ def _field_name(loc: tuple | list) -> str:
     return ".".join(parts) or "body"
 
 
+def _clean(msg: Any) -> str:
+    return str(msg).removeprefix("Value error, ")
+
+
 def create_app(settings: Settings | None = None, engine: Engine | None = None) -> FastAPI:
     settings = settings or get_settings()
     holder = EngineHolder()
@@ -99,7 +103,7 @@ def create_app(settings: Settings | None = None, engine: Engine | None = None) -
         errors = exc.errors()
         first = errors[0] if errors else {"loc": ("body",), "msg": "invalid request"}
         field = _field_name(first.get("loc", ("body",)))
-        message = f"{field}: {first.get('msg', 'invalid')}"
+        message = f"{field}: {_clean(first.get('msg', 'invalid'))}"
         detail = [{"loc": list(e.get("loc", ())), "msg": e.get("msg"), "type": e.get("type")} for e in errors]
         return json_response({"error": {"code": "invalid_request", "message": message, "field": field},
                               "detail": detail}, 422)
@@ -114,20 +118,20 @@ def create_app(settings: Settings | None = None, engine: Engine | None = None) -
         req.check_limits(max_chars=settings.max_field_chars, max_bullets=settings.max_bullets)
         return eng.screen(req.to_listing()).to_dict()
 
-    def screen_item(eng: Engine, item: Any) -> dict:
+    def screen_item(eng: Engine, n: int, item: Any) -> dict:
         ident = item.get("id") if isinstance(item, dict) and isinstance(item.get("id"), str) else None
+        where = f"listings.{n}"
         if not isinstance(item, dict):
-            return {"id": None, "error": {"code": "invalid_listing", "message": "a listing must be a JSON object", "field": None}}
+            return {"id": None, "error": {"code": "invalid_listing", "message": f"{where}: a listing must be a JSON object", "field": where}}
         try:
             req = ScreenRequest.model_validate(item)
             return screen_one(eng, req)
         except ValidationError as exc:
             e = exc.errors()[0]
-            field = _field_name(e.get("loc", ())) if e.get("loc") else None
-            msg = f"{field}: {e.get('msg')}" if field else str(e.get("msg"))
-            return {"id": ident, "error": {"code": "invalid_listing", "message": msg, "field": field}}
+            field = ".".join([where, *(str(p) for p in e.get("loc", ()))])
+            return {"id": ident, "error": {"code": "invalid_listing", "message": f"{field}: {_clean(e.get('msg'))}", "field": field}}
         except LimitError as exc:
-            return {"id": ident, "error": {"code": "too_large", "message": str(exc), "field": exc.field}}
+            return {"id": ident, "error": {"code": "too_large", "message": f"{where}: {exc}", "field": f"{where}.{exc.field}"}}
 
     @app.post("/v1/screen", response_model=ScreenResponse, tags=["screening"],
               responses={413: {"description": "body larger than PRESCREEN_MAX_BODY_BYTES or a field over its limit"},
@@ -160,10 +164,10 @@ def create_app(settings: Settings | None = None, engine: Engine | None = None) -
                                   f"listings has {n} items; at most {settings.max_batch_items} per batch", "listings")
         if "application/x-ndjson" in request.headers.get("accept", ""):
             def lines() -> Iterator[bytes]:
-                for item in batch.listings:
-                    yield orjson.dumps(screen_item(eng, item)) + b"\n"
+                for n, item in enumerate(batch.listings):
+                    yield orjson.dumps(screen_item(eng, n, item)) + b"\n"
             return StreamingResponse(lines(), media_type="application/x-ndjson")
-        results = await run_in_threadpool(lambda: [screen_item(eng, it) for it in batch.listings])
+        results = await run_in_threadpool(lambda: [screen_item(eng, n, it) for n, it in enumerate(batch.listings)])
         return json_response({"results": results})
 
     @app.get("/v1/lists", response_model=ListsResponse, tags=["lists"])

@@ -8,7 +8,6 @@ from __future__ import annotations
 import re
 from collections import defaultdict
 from dataclasses import dataclass
-from itertools import combinations
 from pathlib import Path
 
 import ahocorasick
@@ -60,10 +59,12 @@ def latin_key(name: str) -> tuple[str, frozenset[int], int]:
 
 
 def deletes(word: str, depth: int) -> set[str]:
+    """Every string left after removing up to `depth` letters (symmetric-delete index)."""
     out = {word}
-    for d in range(1, depth + 1):
-        for idx in combinations(range(len(word)), d):
-            out.add("".join(c for i, c in enumerate(word) if i not in idx))
+    frontier = {word}
+    for _ in range(depth):
+        frontier = {w[:i] + w[i + 1:] for w in frontier for i in range(len(w))}
+        out |= frontier
     return out
 
 
@@ -142,6 +143,8 @@ class BrandIndex:
                 self.phonetic["m:" + jellyfish.metaphone(key)].add(key)
                 self.phonetic["n:" + jellyfish.nysiis(key)].add(key)
 
+        # longest word a typo or sound-alike lookup may start from (longer ones are skipped)
+        self.max_fuzzy_len = max((len(k) for keys in self.fuzzy.values() for k in keys), default=0) + 2
         self.latin_ac = self._automaton(self.latin)
         self.han_ac = self._automaton(self.han)
         self.mixed_ac = self._automaton(self.mixed)

@@ -198,7 +198,8 @@ class FuzzyMatcher(BrandMatcher):
         cache = index_cache(index, "fuzzy")
         for tok in doc.tokens:
             t = tok.text
-            if len(t) < 4 or not t.isalpha() or t in index.common_words or t in index.latin:
+            if (len(t) < 4 or len(t) > index.max_fuzzy_len or not t.isalpha() or t in index.common_words
+                    or t in index.latin):
                 continue
             found = cache.get(t)
             if found is None:
@@ -243,7 +244,8 @@ class PhoneticMatcher(BrandMatcher):
         cache = index_cache(index, "phonetic")
         for tok in doc.tokens:
             t = tok.text
-            if len(t) < 4 or not t.isalpha() or t in index.common_words or t in index.latin:
+            if (len(t) < 4 or len(t) > index.max_fuzzy_len or not t.isalpha() or t in index.common_words
+                    or t in index.latin):
                 continue
             found = cache.get(t)
             if found is None:
@@ -321,7 +323,7 @@ class HanNameMatcher(BrandMatcher):
                 e2 = pos[he + len(suffix) - 1] + 1
                 if kind is None:
                     match, score = MatchType.DERIVATIVE, 0.93
-                why.append(f"{e.key}{suffix}: the name plus '{suffix}' claims the brand's look")
+                why.append(f"the name {e.key} plus '{suffix}' claims the brand's look")
                 disguised = True
             out.append(Candidate(s2, e2, e, match, score, why, disguised))
         return out

@@ -4,6 +4,7 @@ ordinary-word brand name is meant as the brand, and compatibility statements.
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 
 from app.engine.document import FieldDoc, Gap, Token
 from app.engine.models import Brand
@@ -62,21 +63,13 @@ class CategoryMap:
         return frozenset(found)
 
 
-def token_index_at(doc: FieldDoc, start: int) -> int | None:
-    for i, tok in enumerate(doc.tokens):
-        if tok.start >= start:
-            return i
-    return None
-
-
-def tokens_before(doc: FieldDoc, start: int) -> list[tuple[Token, Gap | None]]:
-    """Tokens before a folded offset, nearest first, each with the gap after it."""
+def tokens_before(doc: FieldDoc, start: int, limit: int = 8) -> list[tuple[Token, Gap | None]]:
+    """Up to `limit` tokens before a folded offset, nearest first, each with the gap after it."""
+    i = bisect_right(doc.token_ends, start) - 1
     out = []
-    for i in range(len(doc.tokens) - 1, -1, -1):
-        tok = doc.tokens[i]
-        if tok.end <= start:
-            gap = doc.gaps[i] if i < len(doc.gaps) else None
-            out.append((tok, gap))
+    while i >= 0 and len(out) < limit:
+        out.append((doc.tokens[i], doc.gaps[i] if i < len(doc.gaps) else None))
+        i -= 1
     return out
 
 
@@ -121,7 +114,7 @@ def compatibility_cue(doc: FieldDoc, start: int, end: int, *, is_product_mark: b
     # Latin cues before, within the same phrase
     prev = tokens_before(doc, start)
     words: list[str] = []
-    for tok, gap in prev[:8]:
+    for tok, gap in prev:
         if gap == Gap.BREAK:
             break
         words.append(tok.text)

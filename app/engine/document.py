@@ -57,6 +57,10 @@ class FieldDoc:
         gaps = [classify_gap(ft[a.end:b.start]) for a, b in zip(tokens, tokens[1:])]
         return cls(fld, index, text, folded, tokens, gaps)
 
+    @cached_property
+    def token_ends(self) -> list[int]:
+        return [t.end for t in self.tokens]
+
     @property
     def text(self) -> str:
         return self.folded.text

@@ -72,9 +72,16 @@ class Engine:
         t0 = time.perf_counter()
         docs = [FieldDoc.build(f, i, text) for f, i, text in listing.fields()]
         sensitive = self._sensitive_hits(docs)
-        contact = {(h.field, h.index, h.start, h.end) for h in sensitive if h.category == "contact_info"}
+        contact: dict[tuple[Field, int | None], bytearray] = {}
+        for h in sensitive:
+            if h.category == "contact_info":
+                mask = contact.setdefault((h.field, h.index), bytearray(h.end + 1))
+                if len(mask) < h.end:
+                    mask.extend(bytes(h.end - len(mask)))
+                mask[h.start:h.end] = b"\x01" * (h.end - h.start)
+        # a brand named as part of contact details (WhatsApp +852 ...) is reported as contact info
         brands = [h for h in self._brand_hits(listing, docs)
-                  if not any(f == h.field and i == h.index and s < h.end and h.start < e for f, i, s, e in contact)]
+                  if (h.field, h.index) not in contact or contact[(h.field, h.index)].find(1, h.start, h.end) == -1]
         hits = brands + sensitive
         hits.sort(key=lambda h: (_FIELD_ORDER[h.field], h.index or 0, h.start, h.end))
         verdict, risk = verdict_and_risk(hits)
@@ -246,17 +253,20 @@ def resolve_overlaps(items, key=None):
         obj = item[0]
         return (obj.start, obj.end, obj.score) if key is None else key(obj)
 
-    ordered = sorted(items, key=lambda it: (-(span(it)[1] - span(it)[0]), -span(it)[2], span(it)[0]))
+    if not items:
+        return []
+    spans = [span(it) for it in items]
+    order = sorted(range(len(items)), key=lambda k: (-(spans[k][1] - spans[k][0]), -spans[k][2], spans[k][0]))
+    taken = bytearray(max(e for _, e, _ in spans) + 1)
     kept = []
-    taken: list[tuple[int, int]] = []
-    for it in ordered:
-        s, e, _ = span(it)
-        if any(s < b and a < e for a, b in taken):
+    for k in order:
+        s, e, _ = spans[k]
+        if taken.find(1, s, e) != -1:
             continue
-        kept.append(it)
-        taken.append((s, e))
-    kept.sort(key=lambda it: span(it)[0])
-    return kept
+        kept.append(k)
+        taken[s:e] = b"\x01" * (e - s)
+    kept.sort(key=lambda k: spans[k][0])
+    return [items[k] for k in kept]
 
 
 # What may stand between two names of one compatibility statement: list punctuation,
@@ -296,16 +306,20 @@ def verdict_and_risk(hits: list[Hit]) -> tuple[Verdict, int]:
 def brand_reason(text: str, c: Candidate, usage: Usage | None, cue: str | None) -> str:
     e = c.entry
     b = e.brand
-    mark = f" ({e.mark})" if e.mark != b.name else ""
-    how = "; ".join(c.explain)
-    if c.match == MatchType.EXACT:
-        base = f'"{text}" is the brand {b.name}{mark}'
-    elif how:
-        base = f'"{text}" reads as {b.name}{mark}: {how}'
-    else:
-        base = f'"{text}" reads as {b.name}{mark}'
+    owner = (b.owner or b.name).rstrip(".")
     if e.role == Role.SUBMARK:
-        base += f", a trademark of {b.owner or b.name}"
+        what = f"{b.name}'s mark {e.mark} (owner: {owner})"
+    elif e.role == Role.ZH:
+        what = f"{b.name}'s Chinese name {e.key}" if e.key != text else f"the Chinese name of {b.name}"
+    else:
+        what = f"the brand {b.name}"
+    how = "; ".join(c.explain)
+    if c.match == MatchType.EXACT and not how:
+        base = f'"{text}" is {what}'
+    elif how:
+        base = f'"{text}" reads as {what}: {how}'
+    else:
+        base = f'"{text}" reads as {what}'
     if usage == Usage.COMPATIBILITY:
         return base + f'; named after "{cue}" to state what the product fits.'
     if usage == Usage.AUTHORIZED:

@@ -357,11 +357,10 @@ class HanSoundShapeMatcher(BrandMatcher):
                     if index.boundaries.is_word(text, 50):
                         continue  # an ordinary word that happens to sound or look alike
                     if kind[0] == MatchType.HOMOPHONE:
-                        explain = (MatchType.HOMOPHONE, 0.85, "{text} sounds like {name} (pinyin " + " ".join(
-                            _pinyin_list(e.key)) + ")")
+                        explain = (MatchType.HOMOPHONE, 0.85, "same sound (pinyin " + " ".join(_pinyin_list(e.key)) + ")")
                     else:
                         diff = [f"{a} looks like {b}" for a, b in zip(text, e.key) if a != b]
-                        explain = (MatchType.SHAPE, 0.85, "{text} reads as {name}: " + ", ".join(diff))
+                        explain = (MatchType.SHAPE, 0.85, ", ".join(diff))
                     for c in HanNameMatcher._candidates(doc, index, han, pos, split, hs, he, [e], explain):
                         # two characters that merely sound or look alike: ask the context
                         c.weak = len(e.key) <= 2
@@ -404,8 +403,7 @@ class HanNearSoundMatcher(BrandMatcher):
                 (ia, fa), (ib, fb) = split_syllable(a[0]), split_syllable(b[0])
                 if fa != fb or frozenset((ia, ib)) not in SIMILAR_INITIALS or index.boundaries.is_word(window, 1):
                     continue
-                why = (MatchType.HOMOPHONE, 0.8,
-                       "{text} sounds close to {name} (" + f"{a[0]} for {b[0]}" + ")")
+                why = (MatchType.HOMOPHONE, 0.8, f"close in sound ({a[0]} for {b[0]})")
                 for c in HanNameMatcher._candidates(doc, index, han, pos, split, p, p + len(window), [e], why):
                     c.weak = True
                     out.append(c)

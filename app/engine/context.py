@@ -19,6 +19,7 @@ STRONG_CUES = (
 )
 WEAK_CUES = (("for",),)
 HAN_CUES = ("适用于", "适用", "兼容", "适配", "专用于", "用于", "匹配", "配")
+COMPARISONS = frozenset({"like", "as", "than"})
 SKIPPABLE = frozenset({"the", "a", "an", "your", "all", "most", "any", "both", "new", "old"})
 CHAIN = frozenset({"and", "or", "amp", "plus"})
 ACCESSORY_NOUNS = frozenset(
@@ -122,6 +123,8 @@ def compatibility_cue(doc: FieldDoc, start: int, end: int, *, is_product_mark: b
     for n_skip in range(0, len(seq)):
         head = seq[: len(seq) - n_skip]
         skipped = seq[len(seq) - n_skip:]
+        if skipped and skipped[0] in COMPARISONS:
+            continue  # "fits like a Nike": a comparison, not a statement of fit
         for cue in STRONG_CUES:
             if len(head) >= len(cue) and tuple(head[-len(cue):]) == cue:
                 return " ".join(cue)

@@ -306,7 +306,7 @@ def verdict_and_risk(hits: list[Hit]) -> tuple[Verdict, int]:
 def brand_reason(text: str, c: Candidate, usage: Usage | None, cue: str | None) -> str:
     e = c.entry
     b = e.brand
-    owner = (b.owner or b.name).rstrip(".")
+    owner = b.owner or b.name
     if e.role == Role.SUBMARK:
         what = f"{b.name}'s mark {e.mark} (owner: {owner})"
     elif e.role == Role.ZH:

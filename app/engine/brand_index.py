@@ -68,6 +68,15 @@ def deletes(word: str, depth: int) -> set[str]:
     return out
 
 
+def collapse_repeats(word: str) -> str:
+    """Runs of one letter made single: addidass -> adidas, reebok -> rebok."""
+    out = []
+    for c in word:
+        if not out or out[-1] != c:
+            out.append(c)
+    return "".join(out)
+
+
 def fuzzy_depth(n: int) -> int:
     """Edit distance allowed for a name of n letters: none for short names."""
     if n < 4:
@@ -78,10 +87,13 @@ def fuzzy_depth(n: int) -> int:
 
 
 class BrandIndex:
-    def __init__(self, brands: tuple[Brand, ...], *, common_words: frozenset[str], shape_file: Path) -> None:
+    def __init__(self, brands: tuple[Brand, ...], *, common_words: frozenset[str], shape_file: Path,
+                 dictionary_words: frozenset[str] = frozenset()) -> None:
         self.brands = brands
         self.by_id = {b.id: b for b in brands}
         self.common_words = common_words
+        # words never taken for a typo or sound-alike of a name: frequent or in the dictionary
+        self.real_words = common_words | dictionary_words
         self.latin: dict[str, list[MarkEntry]] = defaultdict(list)
         self.han: dict[str, list[MarkEntry]] = defaultdict(list)
         self.mixed: dict[str, list[MarkEntry]] = defaultdict(list)
@@ -89,6 +101,7 @@ class BrandIndex:
         self.shape: dict[str, list[MarkEntry]] = defaultdict(list)
         self.fuzzy: dict[str, set[str]] = defaultdict(set)
         self.phonetic: dict[str, set[str]] = defaultdict(set)
+        self.collapsed: dict[str, set[str]] = defaultdict(set)  # name with doubled letters made single
         self.name_lookup: dict[str, set[str]] = defaultdict(set)  # folded name -> brand ids
         self.shape_table = load_shape_table(shape_file)
         self.token_cache: dict[str, dict] = {}
@@ -135,6 +148,12 @@ class BrandIndex:
                 continue
             if any(e.ordinary or e.words > 1 for e in entries):
                 continue
+            if all(e.role == Role.SUBMARK for e in entries) and len(key) < 7:
+                continue  # short model and character names: too many real words lie one letter away
+            if len(key) <= 4 and all(e.surface.isupper() for e in entries):
+                continue  # acronyms (FIFA, HOKA) are spelled out, not misspelled or sounded alike
+            if len(key) >= 5 and key.isalpha():
+                self.collapsed[collapse_repeats(key)].add(key)
             depth = fuzzy_depth(len(key))
             if depth:
                 for d in deletes(key, depth):

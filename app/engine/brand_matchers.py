@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 import jellyfish
 from rapidfuzz.distance import OSA
 
-from app.engine.brand_index import BrandIndex, MarkEntry, Role, deletes, fuzzy_depth
+from app.engine.brand_index import BrandIndex, MarkEntry, Role, collapse_repeats, deletes, fuzzy_depth
 from app.engine.chinese import sound_key
 from app.engine.document import FieldDoc, Gap
 from app.engine.models import MatchType
@@ -188,6 +188,24 @@ class LeetMatcher(BrandMatcher):
         return out
 
 
+class RepeatedLetterMatcher(BrandMatcher):
+    """Letters doubled or undoubled: Addidass, Rebook (Reebok), Guccci."""
+
+    name = "repeats"
+
+    def find(self, doc: FieldDoc, index: BrandIndex) -> list[Candidate]:
+        out = []
+        for tok in doc.tokens:
+            t = tok.text
+            if len(t) < 5 or not t.isalpha() or t in index.latin or t in index.real_words:
+                continue
+            for key in index.collapsed.get(collapse_repeats(t), ()):
+                for e in index.latin[key]:
+                    out.append(Candidate(tok.start, tok.end, e, MatchType.VARIANT, 0.9,
+                                         [f"repeated letters of {e.surface!r} changed"], True))
+        return out
+
+
 class FuzzyMatcher(BrandMatcher):
     """Typos: a word that is not an English word and is one or two edits from a name."""
 
@@ -198,7 +216,7 @@ class FuzzyMatcher(BrandMatcher):
         cache = index_cache(index, "fuzzy")
         for tok in doc.tokens:
             t = tok.text
-            if (len(t) < 4 or len(t) > index.max_fuzzy_len or not t.isalpha() or t in index.common_words
+            if (len(t) < 4 or len(t) > index.max_fuzzy_len or not t.isalpha() or t in index.real_words
                     or t in index.latin):
                 continue
             found = cache.get(t)
@@ -244,7 +262,7 @@ class PhoneticMatcher(BrandMatcher):
         cache = index_cache(index, "phonetic")
         for tok in doc.tokens:
             t = tok.text
-            if (len(t) < 4 or len(t) > index.max_fuzzy_len or not t.isalpha() or t in index.common_words
+            if (len(t) < 4 or len(t) > index.max_fuzzy_len or not t.isalpha() or t in index.real_words
                     or t in index.latin):
                 continue
             found = cache.get(t)
@@ -267,7 +285,7 @@ class PhoneticMatcher(BrandMatcher):
             if key[0] != t[0] or abs(len(key) - len(t)) > 2:
                 continue
             dist = OSA.distance(t, key)
-            if dist <= max(1, len(key) // 3):
+            if dist <= (1 if len(key) < 7 else 2):
                 best.append((dist, key))
         best.sort()
         return [(best[0][1], "same phonetic key")] if best else []
@@ -458,6 +476,7 @@ def index_cache(index: BrandIndex, name: str, limit: int = 200_000) -> dict:
 ALL_MATCHERS: tuple[BrandMatcher, ...] = (
     LatinNameMatcher(),
     LeetMatcher(),
+    RepeatedLetterMatcher(),
     FuzzyMatcher(),
     PhoneticMatcher(),
     HanNameMatcher(),

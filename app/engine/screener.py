@@ -40,6 +40,9 @@ from app.engine.sensitive import SensitiveMatcher
 # Two names separated only by list punctuation or a conjunction: "Mickey Mouse, Bluey", "LV and Gucci".
 _LIST_JOINER = re.compile(r"^\s{0,2}(?:,|，|、|/|&|\+|and|or|und|et|和|与)?\s{0,2}$")
 
+# Brands whose sub-marks are characters, recognisable on their own in the brand's field.
+CHARACTER_CATEGORIES = frozenset({"entertainment", "toys", "gaming"})
+
 SEVERITY_WEIGHT = {Severity.HIGH: 0.7, Severity.MEDIUM: 0.3, Severity.LOW: 0.05}
 SEVERITY_RANK = {Severity.HIGH: 2, Severity.MEDIUM: 1, Severity.LOW: 0}
 
@@ -60,7 +63,8 @@ class Engine:
         t0 = time.perf_counter()
         self.lists = lists
         self.version = lists.version
-        self.index = BrandIndex(lists.brands, common_words=resources.common_words, shape_file=resources.shape_file)
+        self.index = BrandIndex(lists.brands, common_words=resources.common_words, shape_file=resources.shape_file,
+                                dictionary_words=resources.dictionary_words)
         self.sensitive = SensitiveMatcher(lists.terms, lists.exemptions)
         self.categories = CategoryMap(resources.category_keywords)
         self.dictionary = resources.dictionary_words
@@ -162,10 +166,12 @@ class Engine:
                 evidence.append(f"listed next to {other.name}, a brand of the same kind")
                 break
         han = not e.key.isascii()
-        if model_follows(doc, c.end, han=han):
+        if model_follows(doc, c.end, han=han) and (not cats or cats & e.brand.category_set):
             evidence.append("followed by a model designation")
         if cats & (e.brand.category_set if han else e.brand.core_categories):
-            if not self._common_word(e):
+            if not self._common_word(e) and (e.role != Role.SUBMARK or e.brand.core_categories & CHARACTER_CATEGORIES):
+                # a proper name in the brand's own field: a character (Elsa) or the brand itself;
+                # a product-line name alone (Maya, Kelly) needs more
                 evidence.append("a name, not a common word, in a category the brand mainly sells in")
             elif emphasised(doc, c.start, c.end):
                 evidence.append("written in capitals, in a category the brand mainly sells in")

@@ -92,6 +92,7 @@ class BrandIndex:
         self.brands = brands
         self.by_id = {b.id: b for b in brands}
         self.common_words = common_words
+        self._dictionary = dictionary_words
         # words never taken for a typo or sound-alike of a name: frequent or in the dictionary
         self.real_words = common_words | dictionary_words
         self.latin: dict[str, list[MarkEntry]] = defaultdict(list)
@@ -196,6 +197,8 @@ class BrandIndex:
                 return  # bare model codes (S24, V11, 501) are not marks on their own
             if role != Role.NAME and len(key) <= 3:
                 ordinary = True  # short aliases (DC, UT, Fit) need evidence like ordinary words
+            if role in (Role.ALIAS, Role.SUBMARK) and words == 1 and key in self._dictionary and key in self.common_words:
+                ordinary = True  # a product line named with a frequent everyday word (Magic, Avengers)
             entry = MarkEntry(b, name, mark, role, ordinary, key, bounds, words)
             if entry not in self.latin[key]:
                 self.latin[key].append(entry)

@@ -45,6 +45,14 @@ class BrandMatcher:
         raise NotImplementedError
 
 
+def foreign_word(doc: FieldDoc, start: int, end: int) -> bool:
+    """Letters that only look Latin in a word of another script (Russian "ар" is not "ap")."""
+    o0, o1 = doc.orig_span(start, end)
+    letters = [c for c in doc.original[o0:o1] if c.isalpha()]
+    return bool(letters) and not any(c.isascii() for c in letters) and any(
+        unicodedata.name(c, "").startswith(("CYRILLIC", "GREEK", "ARMENIAN")) for c in letters)
+
+
 def _surface_explain(doc: FieldDoc, start: int, end: int, entry: MarkEntry) -> tuple[MatchType, list[str]]:
     """Exact when the original reads as the list name ignoring case; else say what differs."""
     o0, o1 = doc.orig_span(start, end)
@@ -101,6 +109,8 @@ class LatinNameMatcher(BrandMatcher):
             if not span_ok:
                 continue
             start, end = toks[i].start, toks[j].end
+            if foreign_word(doc, start, end):
+                continue
             for e in entries:
                 if e.role == Role.PINYIN:
                     if i != j:
@@ -122,6 +132,8 @@ class LatinNameMatcher(BrandMatcher):
         """May tokens i..j be read as one name? Returns (ok, letter_spaced)."""
         if i == j:
             return True, False
+        if sum(len(toks[k].text) for k in range(i, j + 1)) <= 3:
+            return False, False  # two or three loose letters (a-p, h d) are not a name
         inner = gaps[i:j]
         if all(len(toks[k].text) == 1 for k in range(i, j + 1)) and j - i >= 2:
             # letter-spaced (n i k e, S T A N L E Y): the whole run of single letters

@@ -35,6 +35,24 @@ UNITS = frozenset(
     "pcs pc pack packs piece pieces inch inches in ft feet oz ml l cm mm m kg g lb lbs w v mah hp "
     "count ct sets set gallon qt".split()
 )
+# Words that say a branded product is meant: genuine, official, bought abroad for you.
+BRAND_CONTEXT_LATIN = re.compile(r"(?<![a-z])(?:genuine|authentic|official|officially licensed)(?![a-z])")
+BRAND_CONTEXT_HAN = ("正品", "官方", "旗舰", "专柜", "代购", "原装", "原厂", "正版", "行货", "国行", "港行", "授权")
+
+
+def brand_context(doc: FieldDoc) -> str | None:
+    """A word in the field that says a branded product is meant, if any."""
+    t = doc.text
+    m = BRAND_CONTEXT_LATIN.search(t)
+    if m:
+        return m.group()
+    if doc.has_han:
+        for w in BRAND_CONTEXT_HAN:
+            if w in t:
+                return w
+    return None
+
+
 HAN_UNITS = frozenset("个件斤只片寸包袋支盒套装克瓶条双米号码岁元张枚粒根台")
 _MODEL = re.compile(r"^(?=[a-z]*\d)[a-z0-9]{1,12}$")
 
@@ -89,7 +107,7 @@ def model_follows(doc: FieldDoc, end: int, *, han: bool = False) -> bool:
         if not m or _quantity(m.group(1)) or re.match(r"\d+[.:]\d", rest):
             return False
         return not rest[m.end(1):m.end(1) + 1] in HAN_UNITS
-    m = re.match(r"\s{0,2}([0-9a-z\-]{1,12})(?:\s{0,2}([a-z]{1,8}))?", rest)
+    m = re.match(r"[\s,/]{0,3}([0-9a-z\-]{1,12})(?:\s{0,2}([a-z]{1,8}))?", rest)
     if not m:
         return False
     first, nxt = m.group(1).strip("-"), (m.group(2) or "")

@@ -16,6 +16,7 @@ from app.engine.brand_index import BrandIndex, Role
 from app.engine.brand_matchers import ALL_MATCHERS, BrandMatcher, Candidate
 from app.engine.context import (
     CategoryMap,
+    brand_context,
     compatibility_cue,
     emphasised,
     is_tech,
@@ -45,6 +46,12 @@ CHARACTER_CATEGORIES = frozenset({"entertainment", "toys", "gaming"})
 
 SEVERITY_WEIGHT = {Severity.HIGH: 0.7, Severity.MEDIUM: 0.3, Severity.LOW: 0.05}
 SEVERITY_RANK = {Severity.HIGH: 2, Severity.MEDIUM: 1, Severity.LOW: 0}
+
+
+@dataclass(frozen=True, slots=True)
+class ListingContext:
+    categories: frozenset[str]      # the seller's category, or read from the text when none is given
+    any_categories: frozenset[str]  # the seller's and the text's together
 
 
 @dataclass(frozen=True, slots=True)
@@ -111,10 +118,10 @@ class Engine:
         own = self.index.resolve_brand_names([listing.brand]) if listing.brand else set()
         own_text = listing.brand.casefold().strip() if listing.brand else None
         authorized = self.index.resolve_brand_names(list(listing.authorized_brands))
-        cats = self.categories.categories(listing.category)
-        if not cats:
-            # no category given: read it from the product words of the title and bullets
-            cats = self.categories.categories(" ".join([listing.title, *listing.bullets]))
+        # the seller's category, and the one read from the product words of title and bullets
+        text_cats = self.categories.categories(" ".join([listing.title, *listing.bullets]))
+        cats = self.categories.categories(listing.category) or text_cats
+        context = ListingContext(cats, cats | text_cats)
         # brands named unambiguously somewhere in the listing: evidence for their ambiguous names
         plain: set[str] = set()
         neighbours: list[list] = []
@@ -135,7 +142,7 @@ class Engine:
                 o0, o1 = doc.orig_span(c.start, c.end)
                 if own_text and doc.original[o0:o1].casefold().strip() == own_text:
                     continue
-                evidence = self._evidence(doc, c, plain, cats, near)
+                evidence = self._evidence(doc, c, plain, context, near)
                 if evidence is None:
                     continue
                 kept.append((c, evidence))
@@ -143,7 +150,7 @@ class Engine:
             hits.extend(chain_compatibility(doc, doc_hits))
         return hits
 
-    def _evidence(self, doc: FieldDoc, c: Candidate, plain: set[str], cats: frozenset[str],
+    def _evidence(self, doc: FieldDoc, c: Candidate, plain: set[str], context: ListingContext,
                   near: list) -> list[str] | None:
         """Why the candidate is taken as the brand; None when it should not be reported."""
         e = c.entry
@@ -152,7 +159,11 @@ class Engine:
         if not self._ambiguous(doc, c):
             return []
         evidence: list[str] = []
-        if c.disguised and not c.weak:
+        han = not e.key.isascii()
+        cats = context.categories
+        # contradicted only when neither the seller's category nor the product words fit
+        fits_category = not context.any_categories or bool(context.any_categories & e.brand.category_set)
+        if c.disguised and not c.weak and fits_category:
             evidence.append("written in disguise")
         if (e.brand.id, e.key) in self.index.self_evident:
             evidence.append(f"contains the name {e.brand.name}")
@@ -165,9 +176,12 @@ class Engine:
             if between is not None and _LIST_JOINER.match(between):
                 evidence.append(f"listed next to {other.name}, a brand of the same kind")
                 break
-        han = not e.key.isascii()
-        if model_follows(doc, c.end, han=han) and (not cats or cats & e.brand.category_set):
+        category_agrees = bool(cats & e.brand.category_set)
+        if model_follows(doc, c.end, han=han) and (category_agrees or (fits_category and not self._short(c))):
             evidence.append("followed by a model designation")
+        word = brand_context(doc) if category_agrees else None
+        if word:
+            evidence.append(f"'{word}' says a branded product is meant")
         if cats & (e.brand.category_set if han else e.brand.core_categories):
             if not self._common_word(e) and (e.role != Role.SUBMARK or e.brand.core_categories & CHARACTER_CATEGORIES):
                 # a proper name in the brand's own field: a character (Elsa) or the brand itself;
@@ -208,7 +222,7 @@ class Engine:
         text = doc.original[o0:o1]
         usage = None
         severity = Severity.HIGH if c.score >= 0.84 else Severity.MEDIUM
-        if e.ordinary and not c.disguised and not any("another" in ev or "model" in ev for ev in evidence):
+        if e.ordinary and not c.disguised and not any(k in ev for ev in evidence for k in ("another", "model", "branded")):
             severity = Severity.MEDIUM  # an ordinary word with only circumstantial evidence
         cue = None
         if doc.field != Field.SEARCH_TERMS:

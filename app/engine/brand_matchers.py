@@ -3,6 +3,7 @@ the screener decides which candidates become hits (evidence, overlaps, severity)
 """
 from __future__ import annotations
 
+import re
 import unicodedata
 from dataclasses import dataclass, field
 
@@ -19,6 +20,8 @@ LATIN_SUFFIXES = ("style", "styles", "styled", "ish", "esque", "inspired", "like
                   "vibe", "vibes", "alike", "y", "ey", "ie")
 LATIN_SUFFIX_WORDS = frozenset({"style", "styled", "inspired", "like", "type", "look", "esque", "ish", "vibe", "vibes"})
 HAN_SUFFIXES = ("同款", "风格", "风", "式", "款", "系列", "类", "版", "型")
+
+_FUSED_MODEL = re.compile(r"^[a-z]{0,3}\d[a-z0-9]{0,8}$")
 
 LEET = str.maketrans({"0": "o", "1": "i", "3": "e", "4": "a", "5": "s", "7": "t", "8": "b", "9": "g"})
 LEET_L = str.maketrans({"0": "o", "1": "l", "3": "e", "4": "a", "5": "s", "7": "t", "8": "b", "9": "g"})
@@ -159,6 +162,15 @@ class LatinNameMatcher(BrandMatcher):
         if cend - cstart > len(tok.text):
             return []
         rest = tok.text[len(key):]
+        if _FUSED_MODEL.match(rest) and len(key) >= 3 and tok.text not in index.real_words:
+            # name and model written as one word: iphone7plus, oppor9s, vivox7
+            out = []
+            for e in entries:
+                if e.role == Role.PINYIN or e.words > 1:
+                    continue
+                out.append(Candidate(tok.start, tok.start + len(key), e, MatchType.EXACT, 0.95,
+                                     [f"written together with the model {rest!r}"]))
+            return out
         if rest not in LATIN_SUFFIXES or tok.text in index.common_words:
             return []
         if len(key) < 4:
@@ -326,7 +338,10 @@ class HanNameMatcher(BrandMatcher):
         run_end = han.find("\0", he)
         run_end = len(han) if run_end < 0 else run_end
         run = han[run_start:run_end]
-        if not index.boundaries.fits(run, hs - run_start, he - run_start):
+        # Short or ordinary names must stand as words (三星级 is not 三星); a longer name is
+        # taken wherever it appears (适配卡西欧表带), as no ordinary word hides it.
+        needs_boundary = he - hs <= 2 or any(e.ordinary for e in entries) or kind is not None
+        if needs_boundary and not index.boundaries.fits(run, hs - run_start, he - run_start):
             return []
         start, end = pos[hs], pos[he - 1] + 1
         o0, o1 = doc.orig_span(start, end)

@@ -124,6 +124,11 @@ class Engine:
         context = ListingContext(cats, cats | text_cats)
         # brands named unambiguously somewhere in the listing: evidence for their ambiguous names
         plain: set[str] = set()
+        names_seen: dict[str, set[str]] = {}  # distinct keys seen per brand, ambiguous ones too
+        for cands in per_doc:
+            for c in cands:
+                if not c.weak:
+                    names_seen.setdefault(c.entry.brand.id, set()).add(c.entry.key)
         neighbours: list[list] = []
         for doc, cands in zip(docs, per_doc):
             near = []
@@ -142,7 +147,7 @@ class Engine:
                 o0, o1 = doc.orig_span(c.start, c.end)
                 if own_text and doc.original[o0:o1].casefold().strip() == own_text:
                     continue
-                evidence = self._evidence(doc, c, plain, context, near)
+                evidence = self._evidence(doc, c, plain, context, near, names_seen)
                 if evidence is None:
                     continue
                 kept.append((c, evidence))
@@ -151,7 +156,7 @@ class Engine:
         return hits
 
     def _evidence(self, doc: FieldDoc, c: Candidate, plain: set[str], context: ListingContext,
-                  near: list) -> list[str] | None:
+                  near: list, names_seen: dict[str, set[str]]) -> list[str] | None:
         """Why the candidate is taken as the brand; None when it should not be reported."""
         e = c.entry
         if self._short(c) and doc.text[:c.start].rstrip()[-1:].isdigit():
@@ -169,6 +174,8 @@ class Engine:
             evidence.append(f"contains the name {e.brand.name}")
         if e.brand.id in plain:
             evidence.append(f"another {e.brand.name} name appears in the listing")
+        elif len(names_seen.get(e.brand.id, ())) >= 2 and cats & e.brand.category_set:
+            evidence.append(f"two names of {e.brand.name} in a category it sells in")
         for s0, e0, other in near:
             if other.id == e.brand.id or not other.category_set & e.brand.category_set:
                 continue
@@ -213,7 +220,7 @@ class Engine:
         if not e.key.isascii():
             return False
         words = e.surface.casefold().split()
-        return len(words) != 1 or words[0] in self.dictionary or e.key in self.dictionary or len(e.key) <= 3
+        return len(words) != 1 or words[0] in self.dictionary or e.key in self.dictionary
 
     def _brand_hit(self, doc: FieldDoc, c: Candidate, evidence: list[str], authorized: set[str]) -> Hit:
         e = c.entry

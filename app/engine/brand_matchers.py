@@ -76,6 +76,8 @@ def _surface_explain(doc: FieldDoc, start: int, end: int, entry: MarkEntry) -> t
     if not why:
         if surface.replace(" ", "").casefold() != entry.surface.replace(" ", "").casefold():
             why.append("accents and letter forms normalised")
+        elif surface.count(" ") != entry.surface.count(" "):
+            why.append(f"written as {entry.surface!r} with other spacing")
         else:
             return MatchType.EXACT, []
     return MatchType.VARIANT, why

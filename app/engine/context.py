@@ -6,6 +6,8 @@ from __future__ import annotations
 import re
 from bisect import bisect_right
 
+import ahocorasick
+
 from app.engine.document import FieldDoc, Gap, Token
 from app.engine.models import Brand
 
@@ -58,28 +60,44 @@ _MODEL = re.compile(r"^(?=[a-z]*\d)[a-z0-9]{1,12}$")
 
 
 class CategoryMap:
-    """Maps a seller's free-text category (English or Chinese) to product category ids."""
+    """Maps a seller's free-text category (English or Chinese), or the product words of a
+    title, to product category ids: one Aho-Corasick pass over the folded text."""
 
     def __init__(self, keywords: dict[str, tuple[str, ...]]) -> None:
-        self._latin: list[tuple[re.Pattern[str], str]] = []
-        self._han: list[tuple[str, str]] = []
+        from app.engine.normalize import fold_name
+
+        self._cats: dict[str, set[str]] = {}
         for cat, words in keywords.items():
             for w in words:
-                w = w.lower()
-                if w.isascii():
-                    self._latin.append((re.compile(r"(?<![a-z0-9])" + re.escape(w)), cat))
-                else:
-                    self._han.append((w, cat))
+                k = fold_name(w).strip()
+                if k:
+                    self._cats.setdefault(k, set()).add(cat)
+        self._ac = ahocorasick.Automaton()
+        for k in self._cats:
+            self._ac.add_word(k, k)
+        self._ac.make_automaton()
+        self._cache: dict[str, frozenset[str]] = {}
 
     def categories(self, text: str | None) -> frozenset[str]:
         if not text:
             return frozenset()
+        hit = self._cache.get(text)
+        if hit is not None:
+            return hit
         from app.engine.normalize import fold_name
 
         t = fold_name(text)
-        found = {cat for pat, cat in self._latin if pat.search(t)}
-        found |= {cat for w, cat in self._han if w in t}
-        return frozenset(found)
+        found: set[str] = set()
+        for end, key in self._ac.iter(t):
+            start = end - len(key) + 1
+            # Latin keywords start at a word start ("cases" finds "case", "showcase" does not)
+            if key[0].isascii() and key[0].isalnum() and start > 0 and t[start - 1].isascii() and t[start - 1].isalnum():
+                continue
+            found |= self._cats[key]
+        out = frozenset(found)
+        if len(self._cache) < 50_000:
+            self._cache[text] = out
+        return out
 
 
 def tokens_before(doc: FieldDoc, start: int, limit: int = 8) -> list[tuple[Token, Gap | None]]:
@@ -177,8 +195,6 @@ def emphasised(doc: FieldDoc, start: int, end: int) -> bool:
     """Written in capitals while the field itself is not shouting."""
     o0, o1 = doc.orig_span(start, end)
     s = doc.original[o0:o1]
-    letters = [c for c in doc.original if c.isalpha()]
-    caps_share = sum(c.isupper() for c in letters) / max(1, len(letters))
-    return len(s) >= 3 and s.isupper() and caps_share < 0.5
+    return len(s) >= 3 and s.isupper() and doc.caps_share < 0.5
 
 

@@ -24,7 +24,20 @@ class Gap(IntEnum):
     BREAK = 2   # anything else: a new phrase starts
 
 
+_GAP_CACHE: dict[str, "Gap"] = {}
+
+
 def classify_gap(gap: str) -> Gap:
+    """Kind of the text between two tokens (cached: the same few gaps recur everywhere)."""
+    g = _GAP_CACHE.get(gap)
+    if g is None:
+        g = _classify_gap(gap)
+        if len(_GAP_CACHE) < 10_000:
+            _GAP_CACHE[gap] = g
+    return g
+
+
+def _classify_gap(gap: str) -> Gap:
     if gap.isspace():
         return Gap.SPACE if len(gap) <= 3 else Gap.BREAK
     if len(gap) <= 3 and not any(c.isspace() or is_han(c) for c in gap):
@@ -56,6 +69,13 @@ class FieldDoc:
         tokens = [Token(m.start(), m.end(), m.group()) for m in TOKEN_RE.finditer(ft)]
         gaps = [classify_gap(ft[a.end:b.start]) for a, b in zip(tokens, tokens[1:])]
         return cls(fld, index, text, folded, tokens, gaps)
+
+    @cached_property
+    def caps_share(self) -> float:
+        """Share of the field's cased letters written in capitals."""
+        upper = sum(1 for c in self.original if c.isupper())
+        lower = sum(1 for c in self.original if c.islower())
+        return upper / max(1, upper + lower)
 
     @cached_property
     def token_ends(self) -> list[int]:

@@ -66,59 +66,73 @@ _PATTERNS: tuple[tuple[str, re.Pattern[str], str, Severity, str, str], ...] = (
 )
 
 
+_WORD_KEY = re.compile(r"^[a-z0-9]+(?: [a-z0-9]+)*$")
+_NOT_WORD = re.compile(r"[^a-z0-9]")
+
+
+class _Phrases:
+    """Keys of two kinds in two automata: plain English word sequences, searched on a copy of
+    the text where everything but ASCII letters and digits is a space (so every match is
+    whole words and no match inside a word is ever reported), and the rest (Chinese, or
+    keys with symbols such as '#1' or '1:1'), searched on the folded text."""
+
+    def __init__(self, keys: dict[str, list]) -> None:
+        self.words = {f" {k} ": v for k, v in keys.items() if _WORD_KEY.match(k)}
+        self.other = {k: v for k, v in keys.items() if not _WORD_KEY.match(k)}
+        self._word_ac = _automaton(self.words)
+        self._other_ac = _automaton(self.other)
+
+    def iter(self, text: str, words_text: str):
+        """Yield (start, end, payload list) in folded-text offsets."""
+        if self._word_ac is not None:
+            for end, key in self._word_ac.iter(words_text):
+                # words_text is the text padded with one space at each end
+                yield end - len(key) + 1, end - 1, self.words[key]
+        if self._other_ac is not None:
+            for end, key in self._other_ac.iter(text):
+                start = end - len(key) + 1
+                if _bounded(text, start, end + 1, key):
+                    yield start, end + 1, self.other[key]
+
+
 class SensitiveMatcher:
     def __init__(self, terms: tuple[Term, ...], exemptions: tuple[Exemption, ...]) -> None:
         self.terms = {t.id: t for t in terms}
-        self._keys: dict[str, list[tuple[Term, str]]] = defaultdict(list)
+        keys: dict[str, list[tuple[Term, str]]] = defaultdict(list)
         for t in terms:
             for form in t.forms:
                 k = _key(form)
                 if not k:
                     continue
-                self._keys[k].append((t, form))
+                keys[k].append((t, form))
                 if t.lang == "en" and " " in k and len(k.replace(" ", "")) >= 8:
-                    self._keys[k.replace(" ", "")].append((t, form))
-        self._exempt: dict[str, list[Exemption]] = defaultdict(list)
+                    keys[k.replace(" ", "")].append((t, form))
+        exempt: dict[str, list[Exemption]] = defaultdict(list)
         for ex in exemptions:
             k = _key(ex.phrase)
             if k:
-                self._exempt[k].append(ex)
-        self._ac = _automaton(self._keys)
-        self._ex_ac = _automaton(self._exempt)
+                exempt[k].append(ex)
+        self._terms = _Phrases(keys)
+        self._exempt = _Phrases(exempt)
 
     def find(self, doc: FieldDoc) -> list[SensitiveMatch]:
         text = doc.text.translate(_SEPARATORS)
-        exempt = self._exempt_spans(text)
+        words_text = " " + _NOT_WORD.sub(" ", doc.text) + " "
+        exempt = [(a, b, ex.categories) for a, b, exs in self._exempt.iter(text, words_text) for ex in exs]
         out: list[SensitiveMatch] = []
-        if self._ac is not None:
-            for end, key in self._ac.iter(text):
-                start = end - len(key) + 1
-                if not _bounded(text, start, end + 1, key):
+        for start, end, payload in self._terms.iter(text, words_text):
+            for term, form in payload:
+                if exempt and _exempted(exempt, start, end, term.category):
                     continue
-                for term, form in self._keys[key]:
-                    if _exempted(exempt, start, end + 1, term.category):
-                        continue
-                    out.append(SensitiveMatch(start, end + 1, term.id, form, term.category, term.severity,
-                                              MatchType.EXACT, term.reason, term.suggestion, 0.95))
+                out.append(SensitiveMatch(start, end, term.id, form, term.category, term.severity,
+                                          MatchType.EXACT, term.reason, term.suggestion, 0.95))
         for rule, pat, category, severity, reason, suggestion in _PATTERNS:
             for m in pat.finditer(doc.text):
-                if _exempted(exempt, m.start(), m.end(), category):
+                if exempt and _exempted(exempt, m.start(), m.end(), category):
                     continue
                 out.append(SensitiveMatch(m.start(), m.end(), rule, m.group(), category, severity,
                                           MatchType.PATTERN, reason, suggestion, 0.9))
         return out
-
-    def _exempt_spans(self, text: str) -> list[tuple[int, int, frozenset[str] | None]]:
-        spans = []
-        if self._ex_ac is None:
-            return spans
-        for end, key in self._ex_ac.iter(text):
-            start = end - len(key) + 1
-            if not _bounded(text, start, end + 1, key):
-                continue
-            for ex in self._exempt[key]:
-                spans.append((start, end + 1, ex.categories))
-        return spans
 
     @property
     def term_count(self) -> int:

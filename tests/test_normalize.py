@@ -14,6 +14,7 @@ CASES = [
     ("ⓖⓤⓒⓒⓘ", "gucci", "circled letters"),
     ("straße", "strasse", "ß folds to ss (longer than the original)"),
     ("a\tb\x07c", "a\tb c", "control characters become spaces"),
+    ("Nike™ Air…", "nike  air ", "symbols that expand keep one character; ™ does not glue 'tm' to the name"),
 ]
 
 

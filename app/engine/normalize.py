@@ -63,6 +63,11 @@ def fold_char(ch: str) -> str:
     s = "".join(out)
     if cat.startswith("Z"):
         return " "
+    if len(s) > 1 and (cat[0] == "S" or not any(c.isalpha() for c in s)):
+        # symbols and numbers that expand (…, ½, ™ -> tm) keep one character, so ordinary
+        # text stays on the one-for-one fast path and "Nike™" is not "niketm"; only
+        # letters (ligatures, ß) expand
+        return s[0] if s[0].isalnum() and cat[0] != "S" else " "
     return s
 
 

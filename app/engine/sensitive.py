@@ -66,6 +66,22 @@ _PATTERNS: tuple[tuple[str, re.Pattern[str], str, Severity, str, str], ...] = (
 )
 
 
+# Cheap substring tests that must pass before a pattern runs at all (most fields fail them).
+_PREFILTERS: dict[str, tuple[str, ...]] = {
+    "contact-url": ("www.", "http"),
+    "contact-domain": (".com", ".net", ".org", ".shop", ".store", ".co", ".io", ".cn", ".top", ".xyz", ".info", ".biz", ".me", ".uk", ".de"),
+    "contact-email": ("@",),
+    "contact-phone-intl": ("+",),
+    "contact-phone-us": ("-", "."),
+    "contact-phone-cn": tuple("123456789"),
+    "contact-messaging-id": ("加", "微信", "vx", "v信", "wx", "wechat", "whatsapp", "telegram", "qq"),
+    "promo-percent-off": ("%",),
+    "counterfeit-one-to-one": (":", "：", "比"),
+    "superlative-number-one": ("#", "no.", "number"),
+    "pesticide-kills-percent": ("kill",),
+}
+
+
 _WORD_KEY = re.compile(r"^[a-z0-9]+(?: [a-z0-9]+)*$")
 _NOT_WORD = re.compile(r"[^a-z0-9]")
 
@@ -127,6 +143,8 @@ class SensitiveMatcher:
                 out.append(SensitiveMatch(start, end, term.id, form, term.category, term.severity,
                                           MatchType.EXACT, term.reason, term.suggestion, 0.95))
         for rule, pat, category, severity, reason, suggestion in _PATTERNS:
+            if not any(p in doc.text for p in _PREFILTERS[rule]):
+                continue
             for m in pat.finditer(doc.text):
                 if exempt and _exempted(exempt, m.start(), m.end(), category):
                     continue
@@ -163,3 +181,5 @@ def _automaton(keys: dict) -> ahocorasick.Automaton | None:
 
 
 __all__ = ["SensitiveMatcher", "SensitiveMatch", "is_han"]
+
+assert set(_PREFILTERS) == {p[0] for p in _PATTERNS}, "every pattern needs its prefilter"

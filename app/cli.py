@@ -95,16 +95,48 @@ def cmd_check(args: argparse.Namespace) -> int:
     return 0 if args.exit_zero else (worst if worst < 2 else 3)
 
 
-def cmd_serve(args: argparse.Namespace) -> int:
-    import uvicorn
+def _tcp_socket(host: str, port: int):
+    """A listening socket created with IPPROTO_TCP, so that the connections it accepts get
+    TCP_NODELAY from asyncio. Sockets created with protocol 0 (uvicorn's own, for several
+    workers) do not, and every keep-alive response then waits ~40 ms for a delayed ACK."""
+    import socket
 
+    family = socket.AF_INET6 if ":" in host else socket.AF_INET
+    sock = socket.socket(family, socket.SOCK_STREAM, socket.IPPROTO_TCP)
+    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    sock.bind((host, port))
+    sock.set_inheritable(True)
+    return sock
+
+
+def serve(host: str, port: int, workers: int, log_level: str) -> None:
+    import inspect
+
+    import uvicorn
+    from uvicorn.supervisors import Multiprocess
+
+    config = uvicorn.Config("app.api.main:app_factory", factory=True, host=host, port=port,
+                            workers=workers, log_level=log_level)
+    if workers <= 1:
+        uvicorn.Server(config).run()
+        return
+    sockets = [_tcp_socket(host, port)]
+    if "target" in inspect.signature(Multiprocess).parameters:  # uvicorn < 0.36
+        Multiprocess(config, target=uvicorn.Server(config).run, sockets=sockets).run()
+    else:
+        Multiprocess(config, sockets=sockets).run()
+
+
+def cmd_serve(args: argparse.Namespace) -> int:
     from app.settings import get_settings
 
     s = get_settings()
     if args.data_dir:
         os.environ["PRESCREEN_DATA_DIR"] = str(args.data_dir)
-    uvicorn.run("app.api.main:app_factory", factory=True, host=args.host or s.host, port=args.port or s.port,
-                workers=args.workers or s.workers, log_level=s.log_level)
+    try:
+        serve(args.host or s.host, args.port or s.port, args.workers or s.workers, s.log_level)
+    except KeyboardInterrupt:
+        pass
     return 0
 
 

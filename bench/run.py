@@ -104,9 +104,9 @@ def http_run(data_dir: Path, workers: int, listings: list[dict], titles: list[di
     port = free_port()
     env = dict(os.environ, PRESCREEN_DATA_DIR=str(data_dir))
     t0 = time.perf_counter()
+    env["PRESCREEN_LOG_LEVEL"] = "warning"
     proc = subprocess.Popen(
-        [sys.executable, "-m", "uvicorn", "--factory", "app.api.main:app_factory", "--host", "127.0.0.1",
-         "--port", str(port), "--workers", str(workers), "--log-level", "warning"],
+        [sys.executable, "-m", "app.cli", "serve", "--host", "127.0.0.1", "--port", str(port), "--workers", str(workers)],
         cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
     )
     url = f"http://127.0.0.1:{port}"

@@ -65,3 +65,60 @@ def test_lists_validate_reports_bad_data(tmp_path):
     f.write_text(f.read_text(encoding="utf-8") + "bad,not_a_category,en,x,high,r,,general\n", encoding="utf-8")
     p = run("--data-dir", str(data), "lists", "validate")
     assert p.returncode == 1 and "terms.csv:" in p.stderr and "not_a_category" in p.stderr
+
+
+def test_serve_socket_gets_tcp_nodelay_on_accepted_connections():
+    """Several workers share a socket we create; its connections must get TCP_NODELAY
+    (a protocol-0 socket does not, and keep-alive responses then stall on delayed ACKs)."""
+    import asyncio
+    import socket
+
+    from app.cli import _tcp_socket
+
+    async def nodelay_of(sock) -> int:
+        seen = asyncio.get_running_loop().create_future()
+
+        def on_conn(reader, writer):
+            seen.set_result(writer.get_extra_info("socket").getsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY))
+            writer.close()
+
+        server = await asyncio.start_server(on_conn, sock=sock)
+        port = sock.getsockname()[1]
+        _, w = await asyncio.open_connection("127.0.0.1", port)
+        value = await asyncio.wait_for(seen, 10)
+        w.close()
+        server.close()
+        return value
+
+    assert asyncio.run(nodelay_of(_tcp_socket("127.0.0.1", 0))) != 0
+    plain = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+    plain.bind(("127.0.0.1", 0))
+    assert asyncio.run(nodelay_of(plain)) == 0  # why _tcp_socket exists
+
+
+def test_serve_with_two_workers_answers():
+    import os
+    import time
+
+    import httpx
+
+    from tests.conftest import free_port
+
+    port = free_port()
+    proc = subprocess.Popen([sys.executable, "-m", "app.cli", "serve", "--port", str(port), "--workers", "2"],
+                            cwd=ROOT, env=dict(os.environ, PRESCREEN_LOG_LEVEL="warning"),
+                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        deadline = time.monotonic() + 90
+        with httpx.Client(base_url=f"http://127.0.0.1:{port}", timeout=10) as c:
+            while time.monotonic() < deadline:
+                try:
+                    if c.get("/readyz").status_code == 200:
+                        break
+                except httpx.HTTPError:
+                    time.sleep(0.2)
+            bodies = [c.post("/v1/screen", json={"title": "N1ke shoes"}).json() for _ in range(5)]
+        assert all(b["verdict"] == "block" for b in bodies)
+    finally:
+        proc.terminate()
+        proc.wait(timeout=20)

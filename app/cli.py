@@ -51,7 +51,10 @@ def render(listing: Listing, result: Screening, colour: bool) -> str:
             label = field.value if index is None else f"{field.value}[{index}]"
             lines.append(f"  {label}: {highlight(text, spans, colour)}")
     for h in result.hits:
-        what = h.brand.name + (f" / {h.brand.mark}" if h.brand and h.brand.mark != h.brand.name else "") if h.brand else f"{h.category}"
+        if h.brand:
+            what = h.brand.name + (f" / {h.brand.mark}" if h.brand.mark != h.brand.name else "")
+        else:
+            what = h.category or h.rule or ""
         sev = (_COLOURS[h.severity] + h.severity.value + _RESET) if colour else h.severity.value
         usage = f" [{h.usage.value}]" if h.usage else ""
         lines.append(f"  - {sev:6s} {h.kind.value}:{what}{usage} {h.match.value} {h.field.value}"

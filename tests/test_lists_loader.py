@@ -88,3 +88,21 @@ def test_version_changes_with_content(data_copy):
     path = next((data_copy / "brands").glob("*.csv"))
     path.write_text(path.read_text(encoding="utf-8") + "zz-new,Zzyzx Test Brand,,,,,toys,standard,,28\n", encoding="utf-8")
     assert load_lists(data_copy).version != v1
+
+
+def test_bad_policy_rule_names_line(data_copy):
+    path = data_copy / "policy.csv"
+    lines = path.read_text(encoding="utf-8").splitlines()
+    lines.append("zz-rule,max_words,title,10,medium,Too long.,,amazon-title-policy,2025-01-01")
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    with pytest.raises(ListError, match=rf"{path}:{len(lines)}: check 'max_words'"):
+        load_lists(data_copy)
+
+
+def test_policy_rule_needs_effective_date(data_copy):
+    path = data_copy / "policy.csv"
+    lines = path.read_text(encoding="utf-8").splitlines()
+    lines.append("zz-rule,max_length,title,150,medium,Too long.,,amazon-title-policy,soon")
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    with pytest.raises(ListError, match=rf"{path}:{len(lines)}: effective"):
+        load_lists(data_copy)

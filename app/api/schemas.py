@@ -113,3 +113,4 @@ class ListsResponse(BaseModel):
     brands: int
     marks: int
     terms: int
+    policies: int = Field(0, description="listing-policy rules")

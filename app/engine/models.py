@@ -21,6 +21,7 @@ class MatchType(StrEnum):
     DERIVATIVE = "derivative"    # name fused with an affix: Nikey, adidasstyle, 耐克同款
     TRANSLATION = "translation"  # the name in another script, incl. pinyin in Latin letters
     PATTERN = "pattern"          # detected by a pattern (URL, e-mail, phone number)
+    RULE = "rule"                # a listing-policy rule on the field's shape (length, characters)
 
 
 class Severity(StrEnum):
@@ -136,11 +137,27 @@ class Exemption:
 
 
 @dataclass(frozen=True, slots=True)
+class PolicyRule:
+    """A listing-policy rule: a named check with its parameter, applied to one field."""
+
+    id: str
+    check: str
+    field: Field
+    value: str
+    severity: Severity
+    reason: str
+    suggestion: str
+    source: str
+    effective: str  # ISO date the rule took effect
+
+
+@dataclass(frozen=True, slots=True)
 class Lists:
     brands: tuple[Brand, ...]
     terms: tuple[Term, ...]
     exemptions: tuple[Exemption, ...]
     version: str
+    policies: tuple[PolicyRule, ...] = ()
 
     @property
     def mark_count(self) -> int:

@@ -36,6 +36,7 @@ from app.engine.models import (
     Usage,
     Verdict,
 )
+from app.engine.policy import check_field
 from app.engine.sensitive import SensitiveMatcher
 
 # Two names separated only by list punctuation or a conjunction: "Mickey Mouse, Bluey", "LV and Gucci".
@@ -75,6 +76,9 @@ class Engine:
         self.sensitive = SensitiveMatcher(lists.terms, lists.exemptions)
         self.categories = CategoryMap(resources.category_keywords)
         self.dictionary = resources.dictionary_words
+        self.policies_by_field: dict[Field, list] = {}
+        for rule in lists.policies:
+            self.policies_by_field.setdefault(rule.field, []).append(rule)
         self.matchers = matchers
         self.build_seconds = time.perf_counter() - t0
 
@@ -93,7 +97,7 @@ class Engine:
         # a brand named as part of contact details (WhatsApp +852 ...) is reported as contact info
         brands = [h for h in self._brand_hits(listing, docs)
                   if (h.field, h.index) not in contact or contact[(h.field, h.index)].find(1, h.start, h.end) == -1]
-        hits = brands + sensitive
+        hits = brands + sensitive + self._policy_hits(docs)
         hits.sort(key=lambda h: (_FIELD_ORDER[h.field], h.index or 0, h.start, h.end))
         verdict, risk = verdict_and_risk(hits)
         return Screening(listing.id, verdict, risk, hits, self.version, (time.perf_counter() - t0) * 1000)
@@ -104,6 +108,7 @@ class Engine:
             "brands": len(self.lists.brands),
             "marks": self.index.mark_count,
             "terms": self.sensitive.term_count,
+            "policies": len(self.lists.policies),
         }
 
     # ---- brands -------------------------------------------------------------------
@@ -245,6 +250,19 @@ class Engine:
             match=c.match, score=c.score, severity=severity, reason=reason, suggestion=suggestion,
             usage=usage, brand=BrandRef(b.id, b.name, e.mark), evidence=evidence,
         )
+
+    # ---- listing policy -----------------------------------------------------------
+    def _policy_hits(self, docs: list[FieldDoc]) -> list[Hit]:
+        hits: list[Hit] = []
+        for doc in docs:
+            for rule in self.policies_by_field.get(doc.field, ()):
+                for f in check_field(rule, doc.original):
+                    hits.append(Hit(
+                        kind=HitKind.POLICY, field=doc.field, index=doc.index, start=f.start, end=f.end,
+                        text=doc.original[f.start:f.end], match=MatchType.RULE, score=1.0, severity=rule.severity,
+                        reason=f"{rule.reason} ({f.detail})", suggestion=rule.suggestion or None, rule=rule.id,
+                    ))
+        return hits
 
     # ---- sensitive ----------------------------------------------------------------
     def _sensitive_hits(self, docs: list[FieldDoc]) -> list[Hit]:

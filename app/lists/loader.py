@@ -16,7 +16,9 @@ from app.engine.models import (
     SENSITIVE_CATEGORIES,
     Brand,
     Exemption,
+    Field,
     Lists,
+    PolicyRule,
     Severity,
     SubMark,
     Term,
@@ -29,6 +31,8 @@ BRAND_COLUMNS = (
 )
 TERM_COLUMNS = ("id", "category", "lang", "forms", "severity", "reason", "suggestion", "source")
 EXEMPTION_COLUMNS = ("phrase", "lang", "categories", "reason")
+POLICY_COLUMNS = ("id", "check", "field", "value", "severity", "reason", "suggestion", "source", "effective")
+_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 _ID = re.compile(r"^[a-z0-9][a-z0-9-]*$")
 
 
@@ -168,11 +172,44 @@ def load_exemptions(path: Path) -> list[Exemption]:
     return out
 
 
+def load_policies(path: Path) -> list[PolicyRule]:
+    from app.engine.policy import CHECKS
+
+    out: list[PolicyRule] = []
+    seen: set[str] = set()
+    for line, row in _rows(path, POLICY_COLUMNS):
+        where = f"{path}:{line}"
+        if not _ID.match(row["id"]) or row["id"] in seen:
+            raise ListError(f"{where}: id {row['id']!r} must be a new slug")
+        seen.add(row["id"])
+        if row["check"] not in CHECKS:
+            raise ListError(f"{where}: check {row['check']!r} is not one of {', '.join(sorted(CHECKS))}")
+        try:
+            field = Field(row["field"])
+            severity = Severity(row["severity"])
+        except ValueError as exc:
+            raise ListError(f"{where}: {exc}") from None
+        if row["check"] in ("max_length", "repeated_word") and not row["value"].isdigit():
+            raise ListError(f"{where}: value must be a whole number for {row['check']}")
+        if row["check"] == "all_caps":
+            try:
+                float(row["value"])
+            except ValueError:
+                raise ListError(f"{where}: value must be a share between 0 and 1 for all_caps") from None
+        if not _DATE.match(row["effective"]):
+            raise ListError(f"{where}: effective must be a date like 2025-01-15")
+        if not row["reason"]:
+            raise ListError(f"{where}: reason is empty")
+        out.append(PolicyRule(row["id"], row["check"], field, row["value"], severity, row["reason"],
+                              row["suggestion"], row["source"], row["effective"]))
+    return out
+
+
 def list_files(data_dir: Path) -> list[Path]:
     brand_files = sorted((data_dir / "brands").glob("*.csv"))
     if not brand_files:
         raise ListError(f"{data_dir / 'brands'}: no brand files (*.csv)")
-    return [*brand_files, data_dir / "terms.csv", data_dir / "exemptions.csv"]
+    return [*brand_files, data_dir / "terms.csv", data_dir / "exemptions.csv", data_dir / "policy.csv"]
 
 
 def load_lists(data_dir: Path | None = None) -> Lists:
@@ -186,10 +223,11 @@ def load_lists(data_dir: Path | None = None) -> Lists:
     for f in files:
         digest.update(f.name.encode())
         digest.update(f.read_bytes())
-    brands = load_brands(files[:-2])
-    terms = load_terms(files[-2])
-    exemptions = load_exemptions(files[-1])
-    return Lists(tuple(brands), tuple(terms), tuple(exemptions), "v1-" + digest.hexdigest()[:12])
+    brands = load_brands(files[:-3])
+    terms = load_terms(files[-3])
+    exemptions = load_exemptions(files[-2])
+    policies = load_policies(files[-1])
+    return Lists(tuple(brands), tuple(terms), tuple(exemptions), "v1-" + digest.hexdigest()[:12], tuple(policies))
 
 
 def load_resources(data_dir: Path | None = None):

@@ -1,0 +1,99 @@
+"""Listing-policy rules (kind "policy"): checks on the shape of a field, not on its words.
+
+Each rule is a data row (data/policy.csv: id, check, field, value, severity, reason,
+suggestion, source, effective date); the checks themselves are the functions below.
+"""
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass
+from typing import Callable
+
+from app.engine.models import PolicyRule
+
+# Words Amazon lets a title repeat: articles, prepositions and conjunctions.
+FUNCTION_WORDS = frozenset(
+    "a an the and or nor but so yet for of in on at to by with from as into onto per via "
+    "up off out over under than vs x & + / -".split()
+)
+_WORD = re.compile(r"[^\W_]+(?:['’][^\W_]+)?", re.UNICODE)
+
+
+@dataclass(slots=True)
+class PolicyFinding:
+    start: int
+    end: int
+    detail: str
+
+
+def _max_length(text: str, value: str) -> list[PolicyFinding]:
+    limit = int(value)
+    if len(text) <= limit:
+        return []
+    return [PolicyFinding(limit, len(text), f"{len(text)} characters, {len(text) - limit} over the limit of {limit}")]
+
+
+def _forbidden_chars(text: str, value: str) -> list[PolicyFinding]:
+    """One finding per run of forbidden characters ("!!!" is one finding)."""
+    bad = set(value)
+    out: list[PolicyFinding] = []
+    i = 0
+    while i < len(text):
+        if text[i] in bad:
+            j = i
+            while j < len(text) and text[j] in bad:
+                j += 1
+            out.append(PolicyFinding(i, j, f"character{'s' if j - i > 1 else ''} {text[i:j]!r}"))
+            i = j
+        else:
+            i += 1
+    return out
+
+
+def _repeated_word(text: str, value: str) -> list[PolicyFinding]:
+    allowed = int(value)
+    seen: dict[str, int] = {}
+    out = []
+    for m in _WORD.finditer(text):
+        w = m.group().casefold()
+        if w in FUNCTION_WORDS or w.isdigit() or not any(c.isalpha() for c in w):
+            continue
+        seen[w] = seen.get(w, 0) + 1
+        if seen[w] == allowed + 1:
+            out.append(PolicyFinding(m.start(), m.end(), f"'{m.group()}' appears more than {allowed} times"))
+    return out
+
+
+def _all_caps(text: str, value: str) -> list[PolicyFinding]:
+    letters = [c for c in text if c.isalpha() and (c.isupper() or c.islower())]
+    if len(letters) < 12:
+        return []
+    share = sum(c.isupper() for c in letters) / len(letters)
+    if share < float(value):
+        return []
+    return [PolicyFinding(0, len(text), f"{share:.0%} of the letters are capitals")]
+
+
+def _decorative_symbols(text: str, value: str) -> list[PolicyFinding]:
+    out = []
+    for i, c in enumerate(text):
+        cat = unicodedata.category(c)
+        if cat == "So" or (0x1F000 <= ord(c) <= 0x1FAFF) or (0x2600 <= ord(c) <= 0x27BF):
+            if c in "©®™":
+                continue
+            out.append(PolicyFinding(i, i + 1, f"symbol {c!r}"))
+    return out
+
+
+CHECKS: dict[str, Callable[[str, str], list[PolicyFinding]]] = {
+    "max_length": _max_length,
+    "forbidden_chars": _forbidden_chars,
+    "repeated_word": _repeated_word,
+    "all_caps": _all_caps,
+    "decorative_symbols": _decorative_symbols,
+}
+
+
+def check_field(rule: PolicyRule, text: str) -> list[PolicyFinding]:
+    return CHECKS[rule.check](text, rule.value)

@@ -1,0 +1,35 @@
+"""Listing-policy rules (kind "policy"), table-driven."""
+import pytest
+
+from app.engine import Listing
+
+# (listing kwargs, expected rule id or None, expected text or None, why)
+CASES = [
+    ({"title": "A" * 150 + " " + "b" * 60}, "amz-title-length", "b" * 11, "the part past 200 characters"),
+    ({"title": "Cotton socks, 6 pairs"}, None, None, "a short plain title"),
+    ({"title": "Great socks!!! Buy now"}, "amz-title-chars", "!!!", "a run of forbidden characters is one finding"),
+    ({"title": "Socks socks socks for men"}, "amz-title-repeat", "socks", "third use of a word"),
+    ({"title": "Socks for men and for women and for kids"}, None, None, "prepositions and conjunctions may repeat"),
+    ({"title": "WARM WOOL SOCKS FOR WINTER HIKING"}, "amz-title-caps", None, "shouting title"),
+    ({"title": "USB-C cable 2m, PD 60W"}, None, None, "a few capitals are fine"),
+    ({"title": "Socks", "bullets": ["★ Warm and soft ✔"]}, "amz-bullet-symbols", "★", "decorative symbols in bullets"),
+    ({"title": "Socks", "bullets": ["Made by Acme® in Portugal"]}, None, None, "® is not decorative"),
+    ({"title": "纯棉袜子 男士 十双装"}, None, None, "Chinese text has no capitals to shout with"),
+]
+
+
+@pytest.mark.parametrize("kwargs,rule,text,why", CASES, ids=[c[3] for c in CASES])
+def test_policy(engine, kwargs, rule, text, why):
+    lst = Listing(**{k: tuple(v) if isinstance(v, list) else v for k, v in kwargs.items()})
+    res = engine.screen(lst)
+    policy = [h for h in res.hits if h.kind.value == "policy"]
+    if rule is None:
+        assert not policy, f"{why}: {[(h.rule, h.text) for h in policy]}"
+        return
+    found = [h for h in policy if h.rule == rule]
+    assert found, f"{why}: {[(h.rule, h.text) for h in policy]}"
+    if text is not None:
+        assert found[0].text == text, why
+    for h in policy:
+        src = lst.bullets[h.index] if h.index is not None else getattr(lst, h.field.value)
+        assert src[h.start:h.end] == h.text and h.reason and h.match.value == "rule"

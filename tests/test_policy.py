@@ -14,6 +14,8 @@ CASES = [
     ({"title": "USB-C cable 2m, PD 60W"}, None, None, "a few capitals are fine"),
     ({"title": "Socks", "bullets": ["★ Warm and soft ✔"]}, "amz-bullet-symbols", "★", "decorative symbols in bullets"),
     ({"title": "Socks", "bullets": ["Made by Acme® in Portugal"]}, None, None, "® is not decorative"),
+    ({"title": "Kettle", "bullets": ["Keeps water at 80°C"]}, None, None, "a degree sign is a unit"),
+    ({"title": "Mug", "bullets": ["Gift for mum ❤️"]}, "amz-bullet-symbols", "❤", "emoji heart"),
     ({"title": "纯棉袜子 男士 十双装"}, None, None, "Chinese text has no capitals to shout with"),
 ]
 

@@ -4,6 +4,7 @@ Built once per field and shared by every matcher, so no matcher re-tokenises the
 """
 from __future__ import annotations
 
+import copy
 import re
 import unicodedata
 from dataclasses import dataclass, field
@@ -80,6 +81,13 @@ class FieldDoc:
     @cached_property
     def token_ends(self) -> list[int]:
         return [t.end for t in self.tokens]
+
+    def for_field(self, fld: Field, index: int | None) -> FieldDoc:
+        """The same prepared text, as a sentence of another field (keeps computed parts)."""
+        twin = copy.copy(self)
+        twin.field = fld
+        twin.index = index
+        return twin
 
     @property
     def text(self) -> str:

@@ -6,7 +6,6 @@ suggestion, source, effective date); the checks themselves are the functions bel
 from __future__ import annotations
 
 import re
-import unicodedata
 from dataclasses import dataclass
 from typing import Callable
 
@@ -65,25 +64,31 @@ def _repeated_word(text: str, value: str) -> list[PolicyFinding]:
     return out
 
 
+_UPPER = re.compile(r"[A-Z\u00C0-\u00DE\u0391-\u03A9\u0410-\u042F]")
+_LOWER = re.compile(r"[a-z\u00DF-\u00FF\u03B1-\u03C9\u0430-\u044F]")
+
+
 def _all_caps(text: str, value: str) -> list[PolicyFinding]:
-    letters = [c for c in text if c.isalpha() and (c.isupper() or c.islower())]
-    if len(letters) < 12:
+    upper = len(_UPPER.findall(text))
+    lower = len(_LOWER.findall(text))
+    if upper + lower < 12:
         return []
-    share = sum(c.isupper() for c in letters) / len(letters)
+    share = upper / (upper + lower)
     if share < float(value):
         return []
     return [PolicyFinding(0, len(text), f"{share:.0%} of the letters are capitals")]
 
 
+# Arrows, technical and geometric symbols, dingbats, stars, hearts, check marks, emoji and
+# pictographs (©, ®, ™ and units such as ° are not decorative).
+_DECORATIVE = re.compile(
+    "[\u2190-\u21FF\u2300-\u23FF\u2460-\u24FF\u25A0-\u27BF\u2900-\u297F\u2B00-\u2BFF"
+    "\u3030\u303D\U0001F000-\U0001FAFF\uFE0F]"
+)
+
+
 def _decorative_symbols(text: str, value: str) -> list[PolicyFinding]:
-    out = []
-    for i, c in enumerate(text):
-        cat = unicodedata.category(c)
-        if cat == "So" or (0x1F000 <= ord(c) <= 0x1FAFF) or (0x2600 <= ord(c) <= 0x27BF):
-            if c in "©®™":
-                continue
-            out.append(PolicyFinding(i, i + 1, f"symbol {c!r}"))
-    return out
+    return [PolicyFinding(m.start(), m.end(), f"symbol {m.group()!r}") for m in _DECORATIVE.finditer(text)]
 
 
 CHECKS: dict[str, Callable[[str, str], list[PolicyFinding]]] = {

@@ -49,6 +49,16 @@ SEVERITY_WEIGHT = {Severity.HIGH: 0.7, Severity.MEDIUM: 0.3, Severity.LOW: 0.05}
 SEVERITY_RANK = {Severity.HIGH: 2, Severity.MEDIUM: 1, Severity.LOW: 0}
 
 
+@dataclass(slots=True)
+class Segment:
+    """A sentence of a field with what the matchers found in it."""
+
+    doc: FieldDoc                      # the sentence, prepared
+    base: int                          # its offset in the field's original text
+    brand: list[Candidate]
+    sensitive: list                    # SensitiveMatch
+
+
 @dataclass(frozen=True, slots=True)
 class ListingContext:
     categories: frozenset[str]      # the seller's category, or read from the text when none is given
@@ -67,7 +77,7 @@ class Resources:
 
 class Engine:
     def __init__(self, lists: Lists, resources: Resources, *,
-                 matchers: tuple[BrandMatcher, ...] = ALL_MATCHERS) -> None:
+                 matchers: tuple[BrandMatcher, ...] = ALL_MATCHERS, cache_size: int = 50_000) -> None:
         t0 = time.perf_counter()
         self.lists = lists
         self.version = lists.version
@@ -80,13 +90,15 @@ class Engine:
         for rule in lists.policies:
             self.policies_by_field.setdefault(rule.field, []).append(rule)
         self.matchers = matchers
+        self._cache_size = cache_size
+        self._chunk_cache: dict[str, tuple] = {}
         self.build_seconds = time.perf_counter() - t0
 
     # ---- public -------------------------------------------------------------------
     def screen(self, listing: Listing) -> Screening:
         t0 = time.perf_counter()
-        docs = [FieldDoc.build(f, i, text) for f, i, text in listing.fields()]
-        sensitive = self._sensitive_hits(docs)
+        segments = self._segments(listing)
+        sensitive = self._sensitive_hits(segments)
         contact: dict[tuple[Field, int | None], bytearray] = {}
         for h in sensitive:
             if h.category == "contact_info":
@@ -95,12 +107,42 @@ class Engine:
                     mask.extend(bytes(h.end - len(mask)))
                 mask[h.start:h.end] = b"\x01" * (h.end - h.start)
         # a brand named as part of contact details (WhatsApp +852 ...) is reported as contact info
-        brands = [h for h in self._brand_hits(listing, docs)
+        brands = [h for h in self._brand_hits(listing, segments)
                   if (h.field, h.index) not in contact or contact[(h.field, h.index)].find(1, h.start, h.end) == -1]
-        hits = brands + sensitive + self._policy_hits(docs)
+        hits = brands + sensitive + self._policy_hits(listing)
         hits.sort(key=lambda h: (_FIELD_ORDER[h.field], h.index or 0, h.start, h.end))
         verdict, risk = verdict_and_risk(hits)
         return Screening(listing.id, verdict, risk, hits, self.version, (time.perf_counter() - t0) * 1000)
+
+    def _segments(self, listing: Listing) -> list[Segment]:
+        """The listing's fields cut into sentences, each matched once and remembered: the
+        same sentence in many listings (shared bullets, boilerplate) is matched only once.
+        Only sentences with something found are returned."""
+        out: list[Segment] = []
+        cache = self._chunk_cache
+        for fld, index, text in listing.fields():
+            for base, chunk in split_chunks(text):
+                found = cache.get(chunk) if self._cache_size else None
+                if found is None:
+                    doc = FieldDoc.build(fld, index, chunk)
+                    cands = [c for m in self.matchers for c in m.find(doc, self.index)]
+                    sens = self.sensitive.find(doc)
+                    found = (doc if cands or sens else None, cands, sens)
+                    if self._cache_size:
+                        if len(cache) >= self._cache_size:
+                            cache.clear()
+                        cache[chunk] = found
+                doc, cands, sens = found
+                if doc is None:
+                    continue
+                if doc.field != fld or doc.index != index:
+                    doc = doc.for_field(fld, index)
+                out.append(Segment(doc, base, cands, sens))
+        return out
+
+    def clear_cache(self) -> None:
+        self._chunk_cache.clear()
+        self.index.token_cache.clear()
 
     def stats(self) -> dict[str, int | str]:
         return {
@@ -112,13 +154,9 @@ class Engine:
         }
 
     # ---- brands -------------------------------------------------------------------
-    def _brand_hits(self, listing: Listing, docs: list[FieldDoc]) -> list[Hit]:
-        per_doc: list[list[Candidate]] = []
-        for doc in docs:
-            cands: list[Candidate] = []
-            for m in self.matchers:
-                cands.extend(m.find(doc, self.index))
-            per_doc.append(cands)
+    def _brand_hits(self, listing: Listing, segments: list[Segment]) -> list[Hit]:
+        docs = [seg.doc for seg in segments]
+        per_doc = [seg.brand for seg in segments]
 
         own = self.index.resolve_brand_names([listing.brand]) if listing.brand else set()
         own_text = listing.brand.casefold().strip() if listing.brand else None
@@ -144,7 +182,7 @@ class Engine:
             neighbours.append(near)
 
         hits: list[Hit] = []
-        for doc, cands, near in zip(docs, per_doc, neighbours):
+        for seg, doc, cands, near in zip(segments, docs, per_doc, neighbours):
             kept: list[tuple[Candidate, list[str]]] = []
             for c in cands:
                 if c.entry.brand.id in own:
@@ -157,7 +195,7 @@ class Engine:
                     continue
                 kept.append((c, evidence))
             doc_hits = [self._brand_hit(doc, c, evidence, authorized) for c, evidence in resolve_overlaps(kept)]
-            hits.extend(chain_compatibility(doc, doc_hits))
+            hits.extend(shift(chain_compatibility(doc, doc_hits), seg.base))
         return hits
 
     def _evidence(self, doc: FieldDoc, c: Candidate, plain: set[str], context: ListingContext,
@@ -252,23 +290,23 @@ class Engine:
         )
 
     # ---- listing policy -----------------------------------------------------------
-    def _policy_hits(self, docs: list[FieldDoc]) -> list[Hit]:
+    def _policy_hits(self, listing: Listing) -> list[Hit]:
         hits: list[Hit] = []
-        for doc in docs:
-            for rule in self.policies_by_field.get(doc.field, ()):
-                for f in check_field(rule, doc.original):
+        for fld, index, text in listing.fields():
+            for rule in self.policies_by_field.get(fld, ()):
+                for f in check_field(rule, text):
                     hits.append(Hit(
-                        kind=HitKind.POLICY, field=doc.field, index=doc.index, start=f.start, end=f.end,
-                        text=doc.original[f.start:f.end], match=MatchType.RULE, score=1.0, severity=rule.severity,
+                        kind=HitKind.POLICY, field=fld, index=index, start=f.start, end=f.end,
+                        text=text[f.start:f.end], match=MatchType.RULE, score=1.0, severity=rule.severity,
                         reason=f"{rule.reason} ({f.detail})", suggestion=rule.suggestion or None, rule=rule.id,
                     ))
         return hits
 
     # ---- sensitive ----------------------------------------------------------------
-    def _sensitive_hits(self, docs: list[FieldDoc]) -> list[Hit]:
+    def _sensitive_hits(self, segments: list[Segment]) -> list[Hit]:
         hits: list[Hit] = []
-        for doc in docs:
-            found = self.sensitive.find(doc)
+        for seg in segments:
+            doc, found = seg.doc, seg.sensitive
             by_category: dict[str, list] = {}
             for m in found:
                 by_category.setdefault(m.category, []).append((m, []))
@@ -280,7 +318,7 @@ class Engine:
                 o0, o1 = doc.orig_span(m.start, m.end)
                 text = doc.original[o0:o1]
                 hits.append(Hit(
-                    kind=HitKind.SENSITIVE, field=doc.field, index=doc.index, start=o0, end=o1, text=text,
+                    kind=HitKind.SENSITIVE, field=doc.field, index=doc.index, start=o0 + seg.base, end=o1 + seg.base, text=text,
                     match=m.match, score=m.score, severity=m.severity,
                     reason=f'"{text}": {m.reason}', suggestion=m.suggestion or None,
                     term=m.term, category=m.category, rule=m.term_id,
@@ -334,6 +372,34 @@ def chain_compatibility(doc: FieldDoc, hits: list[Hit]) -> list[Hit]:
             cur.severity = Severity.MEDIUM
             cur.reason = cur.reason.rstrip(".") + "; part of the same statement of what the product fits."
             cur.suggestion = brand_suggestion_for(cur.brand.name)
+    return hits
+
+
+# Sentence ends where a field may be cut: after two word characters and . ! ? ; followed
+# by white space (so "L.E.G.O" and "N. I. K. E." stay whole), or after Chinese 。！？；
+_CHUNK_END = re.compile(r"(?<=\w\w[.!?;])\s+|(?<=[。！？；])")
+
+
+def split_chunks(text: str) -> list[tuple[int, str]]:
+    """(offset, sentence) pieces of a field; the white space between them is dropped."""
+    if len(text) < 160:
+        return [(0, text)]
+    out = []
+    pos = 0
+    for m in _CHUNK_END.finditer(text):
+        if m.start() > pos:
+            out.append((pos, text[pos:m.start()]))
+        pos = m.end()
+    if pos < len(text):
+        out.append((pos, text[pos:]))
+    return out
+
+
+def shift(hits: list[Hit], base: int) -> list[Hit]:
+    if base:
+        for h in hits:
+            h.start += base
+            h.end += base
     return hits
 
 

@@ -271,6 +271,8 @@ class FuzzyMatcher(BrandMatcher):
             allowed = fuzzy_depth(len(key))
             if dist == 0 or dist > allowed:
                 continue
+            if dist == 2 and (t[:2] != key[:2] or t[-1] != key[-1]):
+                continue  # two edits only inside a long name whose ends are intact
             if len(key) == 4 and sorted(key) != sorted(t):
                 continue  # four-letter names: only swapped letters (Nkie), never a new letter
             found.append((key, dist))

@@ -275,6 +275,8 @@ class FuzzyMatcher(BrandMatcher):
                 continue  # two edits only inside a long name whose ends are intact
             if len(key) == 4 and sorted(key) != sorted(t):
                 continue  # four-letter names: only swapped letters (Nkie), never a new letter
+            if len(key) <= 6 and len(t) != len(key):
+                continue  # short names: a letter changed or swapped, not added or dropped (tricot)
             found.append((key, dist))
         found.sort(key=lambda kd: (kd[1], kd[0]))
         return found[:1]

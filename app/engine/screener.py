@@ -40,7 +40,7 @@ from app.engine.policy import check_field
 from app.engine.sensitive import SensitiveMatcher
 
 # Two names separated only by list punctuation or a conjunction: "Mickey Mouse, Bluey", "LV and Gucci".
-_LIST_JOINER = re.compile(r"^\s{0,2}(?:,|，|、|/|&|\+|and|or|und|et|和|与)?\s{0,2}$")
+_LIST_JOINER = re.compile(r"^\s{0,2}(?:,|，|、|/|&|\+|and|or|und|et|和|与)\s{0,2}$")
 
 # Brands whose sub-marks are characters, recognisable on their own in the brand's field.
 CHARACTER_CATEGORIES = frozenset({"entertainment", "toys", "gaming"})
@@ -227,7 +227,8 @@ class Engine:
                 evidence.append(f"listed next to {other.name}, a brand of the same kind")
                 break
         category_agrees = bool(cats & e.brand.category_set)
-        if model_follows(doc, c.end, han=han) and (category_agrees or (fits_category and not self._short(c))):
+        if model_follows(doc, c.end, han=han) and (category_agrees or (
+                not context.any_categories and is_tech(e.brand) and not self._short(c))):
             evidence.append("followed by a model designation")
         word = brand_context(doc) if category_agrees else None
         if word:
@@ -252,6 +253,12 @@ class Engine:
             return True
         if c.entry.bounds and doc.text[c.start:c.end] in self.dictionary:
             return True  # a name of several parts written as one everyday word: LiNing / lining
+        if c.entry.bounds and c.match in (MatchType.EXACT, MatchType.VARIANT):
+            o0, o1 = doc.orig_span(c.start, c.end)
+            surface = doc.original[o0:o1]
+            parts = [p for p in re.split(r"[^a-z0-9]+", surface) if p]
+            if len(parts) > 1 and surface.islower() and all(p in self.dictionary for p in parts):
+                return True  # everyday words joined in lower case: one-touch is not OneTouch
         if self._short(c) and any(ch.isalpha() for ch in c.entry.key):
             o0, o1 = doc.orig_span(c.start, c.end)
             return not doc.original[o0:o1].replace(" ", "").replace(".", "").isupper()

@@ -164,7 +164,7 @@ class LatinNameMatcher(BrandMatcher):
         if cend - cstart > len(tok.text):
             return []
         rest = tok.text[len(key):]
-        if _FUSED_MODEL.match(rest) and len(key) >= 3 and tok.text not in index.real_words:
+        if _FUSED_MODEL.match(rest) and len(key) >= 4 and tok.text not in index.real_words:
             # name and model written as one word: iphone7plus, oppor9s, vivox7
             out = []
             for e in entries:

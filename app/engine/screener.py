@@ -230,7 +230,8 @@ class Engine:
         if model_follows(doc, c.end, han=han) and (category_agrees or (
                 not context.any_categories and is_tech(e.brand) and not self._short(c))):
             evidence.append("followed by a model designation")
-        word = brand_context(doc) if category_agrees else None
+        # "genuine", "正品" anywhere in the field back a name, not an everyday word (Animal)
+        word = brand_context(doc) if category_agrees and not self._common_word(e) else None
         if word:
             evidence.append(f"'{word}' says a branded product is meant")
         if cats & (e.brand.category_set if han else e.brand.core_categories):

@@ -220,7 +220,9 @@ def load_lists(data_dir: Path | None = None) -> Lists:
         if not f.is_file():
             raise ListError(f"{f}: missing")
     digest = hashlib.sha256()
-    for f in files:
+    # the version covers everything that changes results: lists and reference data
+    resources = [data_dir / "categories.csv", data_dir / "zh_shapes.txt", *sorted((data_dir / "wordlists").glob("*.txt"))]
+    for f in [*files, *(r for r in resources if r.is_file())]:
         digest.update(f.name.encode())
         digest.update(f.read_bytes())
     brands = load_brands(files[:-3])

@@ -120,13 +120,15 @@ class BrandIndex:
                 for n in sm.names:
                     self._add(b, n, sm.name, Role.SUBMARK, zh_words)
 
-        # Chinese names by first character, for near-homophones (古奇 for 古驰)
-        self.han_by_first: dict[str, list[MarkEntry]] = defaultdict(list)
+        # Chinese names with one character masked, for near-homophones (古奇 for 古驰): a
+        # window of text is looked up once per position, whatever the size of the list
+        self.han_masked: dict[str, list[tuple[int, MarkEntry]]] = defaultdict(list)
         for key, entries in self.han.items():
             if 2 <= len(key) <= 4:
                 for e in entries:
                     if not e.ordinary:
-                        self.han_by_first[key[0]].append(e)
+                        for k in range(1, len(key)):  # the first character stays as written
+                            self.han_masked[key[:k] + "?" + key[k + 1:]].append((k, e))
         self._propagate_ordinary()
         self.self_evident = self._names_inside_names()
         self.boundaries = WordBoundaries(zh_words)

@@ -434,30 +434,31 @@ class HanNearSoundMatcher(BrandMatcher):
     name = "han_near_sound"
 
     def find(self, doc: FieldDoc, index: BrandIndex) -> list[Candidate]:
-        if not doc.has_han or not index.han_by_first:
+        if not doc.has_han or not index.han_masked:
             return []
         from app.engine.chinese import pinyin_of, split_syllable
 
         han, pos, split = doc.han
         out: list[Candidate] = []
-        for p, ch in enumerate(han):
-            for e in index.han_by_first.get(ch, ()):
-                window = han[p:p + len(e.key)]
-                if len(window) != len(e.key) or "\0" in window or window == e.key or window in index.han:
+        for p in range(len(han)):
+            for length in (2, 3, 4):
+                window = han[p:p + length]
+                if len(window) != length or "\0" in window or window in index.han:
                     continue
-                diff = [k for k in range(len(window)) if window[k] != e.key[k]]
-                if len(diff) != 1:
-                    continue
-                a, b = pinyin_of(window[diff[0]]), pinyin_of(e.key[diff[0]])
-                if not a or not b:
-                    continue
-                (ia, fa), (ib, fb) = split_syllable(a[0]), split_syllable(b[0])
-                if fa != fb or frozenset((ia, ib)) not in SIMILAR_INITIALS or index.boundaries.is_word(window, 1):
-                    continue
-                why = (MatchType.HOMOPHONE, 0.8, f"close in sound ({a[0]} for {b[0]})")
-                for c in HanNameMatcher._candidates(doc, index, han, pos, split, p, p + len(window), [e], why):
-                    c.weak = True
-                    out.append(c)
+                for k in range(1, length):
+                    for kk, e in index.han_masked.get(window[:k] + "?" + window[k + 1:], ()):
+                        if kk != k or window[k] == e.key[k]:
+                            continue
+                        a, b = pinyin_of(window[k]), pinyin_of(e.key[k])
+                        if not a or not b:
+                            continue
+                        (ia, fa), (ib, fb) = split_syllable(a[0]), split_syllable(b[0])
+                        if fa != fb or frozenset((ia, ib)) not in SIMILAR_INITIALS or index.boundaries.is_word(window, 1):
+                            continue
+                        why = (MatchType.HOMOPHONE, 0.8, f"close in sound ({a[0]} for {b[0]})")
+                        for c in HanNameMatcher._candidates(doc, index, han, pos, split, p, p + length, [e], why):
+                            c.weak = True
+                            out.append(c)
         return out
 
 

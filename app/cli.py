@@ -153,7 +153,15 @@ def cmd_lists(args: argparse.Namespace) -> int:
         return 1
     stats = engine.stats()
     if args.action == "validate":
-        print(f"ok: {stats['brands']} brands, {stats['marks']} marks, {stats['terms']} terms ({stats['list_version']})")
+        from app.lists.review import review, summary
+
+        findings = review(engine)
+        for f in findings[: args.show]:
+            print(f"warning [{f.kind}] {f.detail}", file=sys.stderr)
+        if len(findings) > args.show:
+            print(f"... {len(findings) - args.show} more warnings (--show N to list more)", file=sys.stderr)
+        print(f"ok: {stats['brands']} brands, {stats['marks']} marks, {stats['terms']} terms ({stats['list_version']})"
+              + (f"; review: {summary(findings)}" if findings else ""))
         return 0
     lists = engine.lists
     zh = sum(1 for b in lists.brands if b.zh_names)
@@ -190,6 +198,7 @@ def main(argv: list[str] | None = None) -> int:
 
     ls = sub.add_parser("lists", help="inspect the lists")
     ls.add_argument("action", choices=["stats", "validate"])
+    ls.add_argument("--show", type=int, default=20, help="how many review warnings to print (validate)")
     ls.set_defaults(func=cmd_lists)
 
     args = p.parse_args(argv)

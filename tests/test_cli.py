@@ -49,6 +49,25 @@ def test_check_file_with_bad_line_names_it(tmp_path):
 def test_lists_validate_and_stats():
     p = run("lists", "validate")
     assert p.returncode == 0 and p.stdout.startswith("ok:")
+
+
+def test_lists_validate_reviews_shared_and_unflagged_names(tmp_path):
+    import shutil
+
+    data = tmp_path / "data"
+    shutil.copytree(ROOT / "data", data)
+    f = data / "brands" / "zz_review.csv"
+    f.write_text(
+        "id,name,aliases,zh_names,submarks,ordinary,categories,tier,owner,nice_classes\n"
+        "zz-one,Zzyzxco,,,Quillbright,,toys,standard,,28\n"
+        "zz-two,Quillbright,,,,,toys,standard,,28\n"
+        "zz-three,Sunflower Works,Sunflower,,,,home,standard,,21\n",
+        encoding="utf-8",
+    )
+    p = run("--data-dir", str(data), "lists", "validate", "--show", "500")
+    assert p.returncode == 0, p.stderr
+    assert "[shared-name] Quillbright is a name of zz-one, zz-two" in p.stderr
+    assert "[unflagged-word] 'Sunflower'" in p.stderr
     stats = json.loads(run("lists", "stats").stdout)
     assert stats["brands"] >= 300 and stats["brands_with_chinese_names"] > 200
     assert set(stats["terms_by_category"]) == {

@@ -119,3 +119,11 @@ def test_search_terms_are_never_compatibility(engine):
 def test_reason_explains_the_reading(engine):
     res = engine.screen(Listing(title="R0lex watch"))
     assert "0 read as o" in res.hits[0].reason
+
+
+def test_own_brand_named_at_the_start_of_the_brand_field(engine):
+    """'Hape International' is the seller Hape: its own name is not reported."""
+    res = engine.screen(Listing(title="Hape Mini Racer, wooden toy car", brand="Hape International"))
+    assert not [h for h in res.hits if h.brand and h.brand.id == "hape"]
+    res = engine.screen(Listing(title="Hape Mini Racer, wooden toy car", brand="Acme Toys"))
+    assert [h for h in res.hits if h.brand and h.brand.id == "hape"]

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from app.engine.brand_index import BrandIndex, Role
-from app.engine.brand_matchers import ALL_MATCHERS, BrandMatcher, Candidate
+from app.engine.brand_matchers import ALL_MATCHERS, BrandMatcher, Candidate, LatinNameMatcher
 from app.engine.context import (
     CategoryMap,
     brand_context,
@@ -44,6 +44,8 @@ _LIST_JOINER = re.compile(r"^\s{0,2}(?:,|，|、|/|&|\+|and|or|und|et|和|与)\s
 
 # Brands whose sub-marks are characters, recognisable on their own in the brand's field.
 CHARACTER_CATEGORIES = frozenset({"entertainment", "toys", "gaming"})
+
+_NAME_MATCHER = LatinNameMatcher()
 
 SEVERITY_WEIGHT = {Severity.HIGH: 0.7, Severity.MEDIUM: 0.3, Severity.LOW: 0.05}
 SEVERITY_RANK = {Severity.HIGH: 2, Severity.MEDIUM: 1, Severity.LOW: 0}
@@ -158,7 +160,7 @@ class Engine:
         docs = [seg.doc for seg in segments]
         per_doc = [seg.brand for seg in segments]
 
-        own = self.index.resolve_brand_names([listing.brand]) if listing.brand else set()
+        own = self._own_brands(listing.brand) if listing.brand else set()
         own_text = listing.brand.casefold().strip() if listing.brand else None
         authorized = self.index.resolve_brand_names(list(listing.authorized_brands))
         # the seller's category, and the one read from the product words of title and bullets
@@ -197,6 +199,17 @@ class Engine:
             doc_hits = [self._brand_hit(doc, c, evidence, authorized) for c, evidence in resolve_overlaps(kept)]
             hits.extend(shift(chain_compatibility(doc, doc_hits), seg.base))
         return hits
+
+    def _own_brands(self, seller_brand: str) -> set[str]:
+        """Brands the seller's own brand field names: by any of their names, or a name the
+        field starts with ("Hape International" is Hape, "Revell-Monogram" is Revell)."""
+        ids = self.index.resolve_brand_names([seller_brand])
+        doc = FieldDoc.build(Field.TITLE, None, seller_brand)
+        # names only: a typo or sound-alike of the seller's own brand is not evidence of it
+        for c in _NAME_MATCHER.find(doc, self.index):
+            if c.start == 0 and c.match in (MatchType.EXACT, MatchType.VARIANT) and not c.entry.ordinary:
+                ids.add(c.entry.brand.id)
+        return ids
 
     def _evidence(self, doc: FieldDoc, c: Candidate, plain: set[str], context: ListingContext,
                   near: list, names_seen: dict[str, set[str]]) -> list[str] | None:

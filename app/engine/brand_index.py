@@ -13,7 +13,7 @@ from pathlib import Path
 import ahocorasick
 import jellyfish
 
-from app.engine.chinese import WordBoundaries, load_shape_table, pinyin_of, sound_key
+from app.engine.chinese import WordBoundaries, load_shape_table, pinyin_of, sound_key, syllable_parts
 from app.engine.document import TOKEN_RE
 from app.engine.models import Brand
 from app.engine.normalize import fold_name, is_han
@@ -122,13 +122,18 @@ class BrandIndex:
 
         # Chinese names with one character masked, for near-homophones (古奇 for 古驰): a
         # window of text is looked up once per position, whatever the size of the list
-        self.han_masked: dict[str, list[tuple[int, MarkEntry]]] = defaultdict(list)
+        # (the masked key carries the final of the masked syllable: only a character with the
+        # same final can stand there, so most windows are ruled out by one dict lookup)
+        self.han_masked: dict[str, list[tuple[int, str, MarkEntry]]] = defaultdict(list)
         for key, entries in self.han.items():
             if 2 <= len(key) <= 4:
                 for e in entries:
-                    if not e.ordinary:
-                        for k in range(1, len(key)):  # the first character stays as written
-                            self.han_masked[key[:k] + "?" + key[k + 1:]].append((k, e))
+                    if e.ordinary:
+                        continue
+                    for k in range(1, len(key)):  # the first character stays as written
+                        syl = syllable_parts(key[k])
+                        if syl:
+                            self.han_masked[key[:k] + "?" + syl[1] + key[k + 1:]].append((k, syl[0], e))
         self._propagate_ordinary()
         self.self_evident = self._names_inside_names()
         self.boundaries = WordBoundaries(zh_words)

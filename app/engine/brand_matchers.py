@@ -11,7 +11,7 @@ import jellyfish
 from rapidfuzz.distance import OSA
 
 from app.engine.brand_index import BrandIndex, MarkEntry, Role, collapse_repeats, deletes, fuzzy_depth
-from app.engine.chinese import sound_key
+from app.engine.chinese import sound_key, syllable_parts
 from app.engine.document import FieldDoc, Gap
 from app.engine.models import MatchType
 
@@ -436,26 +436,28 @@ class HanNearSoundMatcher(BrandMatcher):
     def find(self, doc: FieldDoc, index: BrandIndex) -> list[Candidate]:
         if not doc.has_han or not index.han_masked:
             return []
-        from app.engine.chinese import pinyin_of, split_syllable
-
         han, pos, split = doc.han
         out: list[Candidate] = []
+        masked = index.han_masked
+        parts = [syllable_parts(c) if c != "\0" else None for c in han]
         for p in range(len(han)):
             for length in (2, 3, 4):
                 window = han[p:p + length]
                 if len(window) != length or "\0" in window or window in index.han:
                     continue
                 for k in range(1, length):
-                    for kk, e in index.han_masked.get(window[:k] + "?" + window[k + 1:], ()):
-                        if kk != k or window[k] == e.key[k]:
+                    part = parts[p + k]
+                    if part is None:
+                        continue
+                    found = masked.get(window[:k] + "?" + part[1] + window[k + 1:])
+                    if not found:
+                        continue
+                    for kk, initial, e in found:
+                        if kk != k or window[k] == e.key[k] or frozenset((part[0], initial)) not in SIMILAR_INITIALS:
                             continue
-                        a, b = pinyin_of(window[k]), pinyin_of(e.key[k])
-                        if not a or not b:
+                        if index.boundaries.is_word(window, 1):
                             continue
-                        (ia, fa), (ib, fb) = split_syllable(a[0]), split_syllable(b[0])
-                        if fa != fb or frozenset((ia, ib)) not in SIMILAR_INITIALS or index.boundaries.is_word(window, 1):
-                            continue
-                        why = (MatchType.HOMOPHONE, 0.8, f"close in sound ({a[0]} for {b[0]})")
+                        why = (MatchType.HOMOPHONE, 0.8, f"close in sound ({part[0]}{part[1]} for {initial}{part[1]})")
                         for c in HanNameMatcher._candidates(doc, index, han, pos, split, p, p + length, [e], why):
                             c.weak = True
                             out.append(c)

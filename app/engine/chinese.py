@@ -37,6 +37,13 @@ def split_syllable(s: str) -> tuple[str, str]:
     return "", s
 
 
+@lru_cache(maxsize=None)
+def syllable_parts(ch: str) -> tuple[str, str] | None:
+    """(initial, final) of a Han character's first reading, or None."""
+    syl = pinyin_of(ch)
+    return split_syllable(syl[0]) if syl else None
+
+
 def fuzzy_syllable(s: str) -> str:
     for a, b in _FUZZY_INITIALS:
         if s.startswith(a):

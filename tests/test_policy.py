@@ -35,3 +35,14 @@ def test_policy(engine, kwargs, rule, text, why):
     for h in policy:
         src = lst.bullets[h.index] if h.index is not None else getattr(lst, h.field.value)
         assert src[h.start:h.end] == h.text and h.reason and h.match.value == "rule"
+
+
+def test_brand_in_search_terms_is_a_policy_hit(engine):
+    res = engine.screen(Listing(title="Running shoes", search_terms="running shoes nike air max"))
+    policy = [h for h in res.hits if h.kind.value == "policy" and h.rule == "amz-search-terms-brand"]
+    brand = [h for h in res.hits if h.kind.value == "brand"]
+    assert policy and brand and {(h.start, h.end) for h in policy} <= {(h.start, h.end) for h in brand}
+    assert all(h.field.value == "search_terms" and h.severity.value == "high" for h in policy)
+    # the seller's own brand is fine in search terms
+    res = engine.screen(Listing(title="Running shoes", search_terms="nike running shoes", brand="Nike"))
+    assert not [h for h in res.hits if h.rule == "amz-search-terms-brand"]

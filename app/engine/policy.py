@@ -100,5 +100,9 @@ CHECKS: dict[str, Callable[[str, str], list[PolicyFinding]]] = {
 }
 
 
+# Checks that read the brand hits of a field rather than its text.
+HIT_CHECKS = frozenset({"brand_names"})
+
+
 def check_field(rule: PolicyRule, text: str) -> list[PolicyFinding]:
     return CHECKS[rule.check](text, rule.value)

@@ -36,7 +36,7 @@ from app.engine.models import (
     Usage,
     Verdict,
 )
-from app.engine.policy import check_field
+from app.engine.policy import HIT_CHECKS, check_field
 from app.engine.sensitive import SensitiveMatcher
 
 # Two names separated only by list punctuation or a conjunction: "Mickey Mouse, Bluey", "LV and Gucci".
@@ -111,7 +111,7 @@ class Engine:
         # a brand named as part of contact details (WhatsApp +852 ...) is reported as contact info
         brands = [h for h in self._brand_hits(listing, segments)
                   if (h.field, h.index) not in contact or contact[(h.field, h.index)].find(1, h.start, h.end) == -1]
-        hits = brands + sensitive + self._policy_hits(listing)
+        hits = brands + sensitive + self._policy_hits(listing, brands)
         hits.sort(key=lambda h: (_FIELD_ORDER[h.field], h.index or 0, h.start, h.end))
         verdict, risk = verdict_and_risk(hits)
         return Screening(listing.id, verdict, risk, hits, self.version, (time.perf_counter() - t0) * 1000)
@@ -311,10 +311,21 @@ class Engine:
         )
 
     # ---- listing policy -----------------------------------------------------------
-    def _policy_hits(self, listing: Listing) -> list[Hit]:
+    def _policy_hits(self, listing: Listing, brands: list[Hit]) -> list[Hit]:
         hits: list[Hit] = []
         for fld, index, text in listing.fields():
             for rule in self.policies_by_field.get(fld, ()):
+                if rule.check in HIT_CHECKS:
+                    # another brand's name in this field breaks the rule (brand names in search terms)
+                    for b in brands:
+                        if b.field == fld and b.index == index and b.usage is None and b.severity != Severity.LOW:
+                            hits.append(Hit(
+                                kind=HitKind.POLICY, field=fld, index=index, start=b.start, end=b.end, text=b.text,
+                                match=MatchType.RULE, score=b.score, severity=rule.severity,
+                                reason=f"{rule.reason} ({b.brand.name if b.brand else b.text})",
+                                suggestion=rule.suggestion or None, rule=rule.id,
+                            ))
+                    continue
                 for f in check_field(rule, text):
                     hits.append(Hit(
                         kind=HitKind.POLICY, field=fld, index=index, start=f.start, end=f.end,

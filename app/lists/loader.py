@@ -173,7 +173,7 @@ def load_exemptions(path: Path) -> list[Exemption]:
 
 
 def load_policies(path: Path) -> list[PolicyRule]:
-    from app.engine.policy import CHECKS
+    from app.engine.policy import CHECKS, HIT_CHECKS
 
     out: list[PolicyRule] = []
     seen: set[str] = set()
@@ -182,8 +182,8 @@ def load_policies(path: Path) -> list[PolicyRule]:
         if not _ID.match(row["id"]) or row["id"] in seen:
             raise ListError(f"{where}: id {row['id']!r} must be a new slug")
         seen.add(row["id"])
-        if row["check"] not in CHECKS:
-            raise ListError(f"{where}: check {row['check']!r} is not one of {', '.join(sorted(CHECKS))}")
+        if row["check"] not in CHECKS and row["check"] not in HIT_CHECKS:
+            raise ListError(f"{where}: check {row['check']!r} is not one of {', '.join(sorted(set(CHECKS) | HIT_CHECKS))}")
         try:
             field = Field(row["field"])
             severity = Severity(row["severity"])

@@ -25,6 +25,7 @@ TABLE = [
     (LatinNameMatcher(), "x n i k e s", None, None, "letter-spaced run longer than the name"),
     (LatinNameMatcher(), "Disneyesque castle", "disney", MatchType.DERIVATIVE, "fused suffix"),
     (LatinNameMatcher(), "Legolas figure", None, None, "'las' is not a style suffix"),
+    (LatinNameMatcher(), "Prada-inspired tote", "prada", MatchType.DERIVATIVE, "hyphenated style suffix"),
     (LatinNameMatcher(), "шарф ар", None, None, "Cyrillic words are not Latin names"),
     (LeetMatcher(), "C0nverse high tops", "converse", MatchType.VARIANT, "0 for o"),
     (LeetMatcher(), "N95 mask", None, None, "model numbers are not leetspeak"),

@@ -90,7 +90,6 @@ class BrandIndex:
     def __init__(self, brands: tuple[Brand, ...], *, common_words: frozenset[str], shape_file: Path,
                  dictionary_words: frozenset[str] = frozenset()) -> None:
         self.brands = brands
-        self.by_id = {b.id: b for b in brands}
         self.common_words = common_words
         self._dictionary = dictionary_words
         # words never taken for a typo or sound-alike of a name: frequent or in the dictionary

@@ -18,6 +18,7 @@ from app.engine.models import MatchType
 # Affixes sellers fuse onto a brand to claim its look without writing it plainly.
 LATIN_SUFFIXES = ("style", "styles", "styled", "ish", "esque", "inspired", "like", "type", "look",
                   "vibe", "vibes", "alike", "y", "ey", "ie")
+# The same affixes written as a hyphenated word: Gucci-inspired, Chanel-style.
 LATIN_SUFFIX_WORDS = frozenset({"style", "styled", "inspired", "like", "type", "look", "esque", "ish", "vibe", "vibes"})
 HAN_SUFFIXES = ("同款", "风格", "风", "式", "款", "系列", "类", "版", "型")
 
@@ -128,7 +129,12 @@ class LatinNameMatcher(BrandMatcher):
                     why.append("spaces between the letters ignored")
                     match = MatchType.VARIANT
                 disguised = any(w.startswith(_DISGUISES) for w in why)
-                out.append(Candidate(start, end, e, match, 0.98 if match == MatchType.EXACT else 0.95,
+                stop = end
+                if j + 1 < len(toks) and gaps[j] == Gap.TIGHT and toks[j + 1].text in LATIN_SUFFIX_WORDS and not e.ordinary:
+                    stop = toks[j + 1].end  # Gucci-inspired: the name with a style suffix
+                    why.append(f"the name plus '-{toks[j + 1].text}' claims the brand's look")
+                    match, disguised = MatchType.DERIVATIVE, True
+                out.append(Candidate(start, stop, e, match, 0.98 if match == MatchType.EXACT else 0.95,
                                      why, disguised))
         return out
 

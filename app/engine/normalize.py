@@ -108,11 +108,6 @@ class Folded:
             return o, o
         return self.src[start], self.src[end - 1] + 1
 
-    def orig_index(self, i: int) -> int:
-        if self.src is None:
-            return i
-        return self.src[i] if i < len(self.src) else len(self.original)
-
 
 def fold(text: str) -> Folded:
     """Fold `text` for matching; offsets map back through `Folded.span`."""

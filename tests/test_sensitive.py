@@ -78,3 +78,11 @@ def test_pathological_input_completes_with_valid_spans(engine):
     res = engine.screen(Listing(description=text))
     for h in res.hits:
         assert text[h.start:h.end] == h.text
+
+
+def test_own_brand_name_is_not_a_claim(engine):
+    """A seller called "Best Choice" has no superlative in its own name."""
+    res = engine.screen(Listing(title="Best Choice Products Kids Tent", brand="Best Choice Products"))
+    assert not [h for h in res.hits if h.kind.value == "sensitive"]
+    res = engine.screen(Listing(title="Best Choice Products Kids Tent, the best tent", brand="Best Choice Products"))
+    assert [h.text for h in res.hits if h.kind.value == "sensitive"] == ["best"]

@@ -101,6 +101,8 @@ class Engine:
         t0 = time.perf_counter()
         segments = self._segments(listing)
         sensitive = self._sensitive_hits(segments)
+        if listing.brand and listing.brand.strip():
+            sensitive = _outside_own_brand(listing, sensitive)
         contact: dict[tuple[Field, int | None], bytearray] = {}
         for h in sensitive:
             if h.category == "contact_info":
@@ -425,6 +427,21 @@ def split_chunks(text: str) -> list[tuple[int, str]]:
     if pos < len(text):
         out.append((pos, text[pos:]))
     return out
+
+
+def _outside_own_brand(listing: Listing, hits: list[Hit]) -> list[Hit]:
+    """Drop sensitive hits inside the seller's own brand name ("Sale Funda", "Vedic Deals",
+    "Best Choice Products" are names, not claims)."""
+    pattern = re.compile(re.escape(listing.brand.strip()), re.IGNORECASE)
+    spans: dict[tuple[Field, int | None], list[tuple[int, int]]] = {}
+    for fld, index, text in listing.fields():
+        found = [(m.start(), m.end()) for m in pattern.finditer(text)]
+        if found:
+            spans[(fld, index)] = found
+    if not spans:
+        return hits
+    return [h for h in hits
+            if not any(a <= h.start and h.end <= b for a, b in spans.get((h.field, h.index), ()))]
 
 
 def shift(hits: list[Hit], base: int) -> list[Hit]:

@@ -238,14 +238,15 @@ class RepeatedLetterMatcher(BrandMatcher):
         return out
 
 
-class FuzzyMatcher(BrandMatcher):
-    """Typos: a word that is not an English word and is one or two edits from a name."""
+class _UnknownWordMatcher(BrandMatcher):
+    """Looks up words that are neither names nor English words (once per word, cached) and
+    turns what the lookup finds into candidates: the shared frame of typos and sound-alikes."""
 
-    name = "fuzzy"
+    match: MatchType
 
     def find(self, doc: FieldDoc, index: BrandIndex) -> list[Candidate]:
         out = []
-        cache = index_cache(index, "fuzzy")
+        cache = index_cache(index, self.name)
         for tok in doc.tokens:
             t = tok.text
             if (len(t) < 4 or len(t) > index.max_fuzzy_len or not t.isalpha() or t in index.real_words
@@ -255,17 +256,31 @@ class FuzzyMatcher(BrandMatcher):
             if found is None:
                 found = self._lookup(t, index)
                 cache[t] = found
-            for key, dist in found:
+            for key, dist, why in found:
                 for e in index.latin[key]:
                     if e.role == Role.PINYIN or e.ordinary or e.words > 1:
                         continue
-                    score = 0.86 if dist == 1 else 0.78
-                    out.append(Candidate(tok.start, tok.end, e, MatchType.FUZZY, score,
-                                         [f"{'one' if dist == 1 else 'two'} letter{'s' if dist > 1 else ''} off {e.surface!r}"], True))
+                    out.append(Candidate(tok.start, tok.end, e, self.match, self._score(dist),
+                                         [why.format(name=e.surface)], True))
         return out
 
-    @staticmethod
-    def _lookup(t: str, index: BrandIndex) -> list[tuple[str, int]]:
+    def _lookup(self, t: str, index: BrandIndex) -> list[tuple[str, int, str]]:
+        raise NotImplementedError
+
+    def _score(self, dist: int) -> float:
+        raise NotImplementedError
+
+
+class FuzzyMatcher(_UnknownWordMatcher):
+    """Typos: a word that is not an English word and is one or two edits from a name."""
+
+    name = "fuzzy"
+    match = MatchType.FUZZY
+
+    def _score(self, dist: int) -> float:
+        return 0.86 if dist == 1 else 0.78
+
+    def _lookup(self, t: str, index: BrandIndex) -> list[tuple[str, int, str]]:
         keys: set[str] = set()
         for d in deletes(t, fuzzy_depth(len(t) + 1)):
             keys |= index.fuzzy.get(d, set())
@@ -285,36 +300,20 @@ class FuzzyMatcher(BrandMatcher):
                 continue  # short names: a letter changed or swapped, not added or dropped (tricot)
             found.append((key, dist))
         found.sort(key=lambda kd: (kd[1], kd[0]))
-        return found[:1]
+        return [(key, dist, ("one letter off {name!r}" if dist == 1 else "two letters off {name!r}"))
+                for key, dist in found[:1]]
 
 
-class PhoneticMatcher(BrandMatcher):
+class PhoneticMatcher(_UnknownWordMatcher):
     """English sound-alikes: same phonetic key (Metaphone or NYSIIS) and close spelling."""
 
     name = "phonetic"
+    match = MatchType.HOMOPHONE
 
-    def find(self, doc: FieldDoc, index: BrandIndex) -> list[Candidate]:
-        out = []
-        cache = index_cache(index, "phonetic")
-        for tok in doc.tokens:
-            t = tok.text
-            if (len(t) < 4 or len(t) > index.max_fuzzy_len or not t.isalpha() or t in index.real_words
-                    or t in index.latin):
-                continue
-            found = cache.get(t)
-            if found is None:
-                found = self._lookup(t, index)
-                cache[t] = found
-            for key, how in found:
-                for e in index.latin[key]:
-                    if e.role == Role.PINYIN or e.ordinary or e.words > 1:
-                        continue
-                    out.append(Candidate(tok.start, tok.end, e, MatchType.HOMOPHONE, 0.84,
-                                         [f"sounds like {e.surface!r} ({how})"], True))
-        return out
+    def _score(self, dist: int) -> float:
+        return 0.84
 
-    @staticmethod
-    def _lookup(t: str, index: BrandIndex) -> list[tuple[str, str]]:
+    def _lookup(self, t: str, index: BrandIndex) -> list[tuple[str, int, str]]:
         keys = index.phonetic.get("m:" + jellyfish.metaphone(t), set()) | index.phonetic.get("n:" + jellyfish.nysiis(t), set())
         best = []
         for key in keys:
@@ -324,7 +323,7 @@ class PhoneticMatcher(BrandMatcher):
             if dist <= (1 if len(key) < 7 else 2):
                 best.append((dist, key))
         best.sort()
-        return [(best[0][1], "same phonetic key")] if best else []
+        return [(best[0][1], best[0][0], "sounds like {name!r} (same phonetic key)")] if best else []
 
 
 class HanNameMatcher(BrandMatcher):

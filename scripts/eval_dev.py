@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import argparse
 import importlib.util
-import json
 import sys
 from pathlib import Path
 
@@ -57,8 +56,6 @@ def main() -> int:
     b, s, c = rep["brand"], rep["sensitive"], rep["compatibility"]
     print(f"brand P={b['precision']:.3f} R={b['recall']:.3f} | sensitive P={s['precision']:.3f} R={s['recall']:.3f}"
           f" | compatibility {c['recognised']}/{c['expected']} | span errors {rep['span_errors']}")
-    if args.show and "--dump" in sys.argv:
-        print(json.dumps(results, ensure_ascii=False)[:2000])
     return 0
 
 

@@ -68,12 +68,29 @@ def test_duplicate_brand_id(data_copy):
         load_lists(data_copy)
 
 
-def test_bad_term_severity(data_copy):
-    terms = data_copy / "terms.csv"
-    lines = terms.read_text(encoding="utf-8").splitlines()
-    lines.append("zz-test,promotional,en,zzz,urgent,Because.,,general")
-    terms.write_text("\n".join(lines) + "\n", encoding="utf-8")
-    with pytest.raises(ListError, match=rf"{terms}:{len(lines)}: severity 'urgent'"):
+def append_row(path: Path, row: str) -> int:
+    """Append a line to a list file; return its line number."""
+    lines = path.read_text(encoding="utf-8").splitlines()
+    lines.append(row)
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return len(lines)
+
+
+BAD_ROWS = [
+    # (file, row, expected message part, why)
+    ("terms.csv", "zz-test,promotional,en,zzz,urgent,Because.,,general", "severity 'urgent'", "unknown severity"),
+    ("policy.csv", "zz-rule,max_words,title,10,medium,Too long.,,amazon-title-policy,2025-01-01",
+     "check 'max_words'", "unknown policy check"),
+    ("policy.csv", "zz-rule,max_length,title,150,medium,Too long.,,amazon-title-policy,soon",
+     "effective", "a policy rule needs an effective date"),
+]
+
+
+@pytest.mark.parametrize("name,row,message,why", BAD_ROWS, ids=[b[3] for b in BAD_ROWS])
+def test_bad_row_names_file_and_line(data_copy, name, row, message, why):
+    path = data_copy / name
+    line = append_row(path, row)
+    with pytest.raises(ListError, match=rf"{path}:{line}: {message}"):
         load_lists(data_copy)
 
 
@@ -88,21 +105,3 @@ def test_version_changes_with_content(data_copy):
     path = next((data_copy / "brands").glob("*.csv"))
     path.write_text(path.read_text(encoding="utf-8") + "zz-new,Zzyzx Test Brand,,,,,toys,standard,,28\n", encoding="utf-8")
     assert load_lists(data_copy).version != v1
-
-
-def test_bad_policy_rule_names_line(data_copy):
-    path = data_copy / "policy.csv"
-    lines = path.read_text(encoding="utf-8").splitlines()
-    lines.append("zz-rule,max_words,title,10,medium,Too long.,,amazon-title-policy,2025-01-01")
-    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
-    with pytest.raises(ListError, match=rf"{path}:{len(lines)}: check 'max_words'"):
-        load_lists(data_copy)
-
-
-def test_policy_rule_needs_effective_date(data_copy):
-    path = data_copy / "policy.csv"
-    lines = path.read_text(encoding="utf-8").splitlines()
-    lines.append("zz-rule,max_length,title,150,medium,Too long.,,amazon-title-policy,soon")
-    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
-    with pytest.raises(ListError, match=rf"{path}:{len(lines)}: effective"):
-        load_lists(data_copy)

@@ -11,9 +11,10 @@ import jellyfish
 from rapidfuzz.distance import OSA
 
 from app.engine.brand_index import BrandIndex, MarkEntry, Role, collapse_repeats, deletes, fuzzy_depth
-from app.engine.chinese import sound_key, syllable_parts
+from app.engine.chinese import pinyin_of, sound_key, syllable_parts
 from app.engine.document import FieldDoc, Gap
 from app.engine.models import MatchType
+from app.engine.normalize import is_han
 
 # Affixes sellers fuse onto a brand to claim its look without writing it plainly.
 LATIN_SUFFIXES = ("style", "styles", "styled", "ish", "esque", "inspired", "like", "type", "look",
@@ -413,7 +414,7 @@ class HanSoundShapeMatcher(BrandMatcher):
                     if index.boundaries.is_word(text, 50):
                         continue  # an ordinary word that happens to sound or look alike
                     if kind[0] == MatchType.HOMOPHONE:
-                        explain = (MatchType.HOMOPHONE, 0.85, "same sound (pinyin " + " ".join(_pinyin_list(e.key)) + ")")
+                        explain = (MatchType.HOMOPHONE, 0.85, "same sound (pinyin " + " ".join((pinyin_of(e.key) or [])) + ")")
                     else:
                         diff = [f"{a} looks like {b}" for a, b in zip(text, e.key) if a != b]
                         explain = (MatchType.SHAPE, 0.85, ", ".join(diff))
@@ -469,12 +470,6 @@ class HanNearSoundMatcher(BrandMatcher):
         return out
 
 
-def _pinyin_list(text: str) -> list[str]:
-    from app.engine.chinese import pinyin_of
-
-    return pinyin_of(text) or []
-
-
 class MixedNameMatcher(BrandMatcher):
     """Names that mix Chinese and Latin or digits (哆啦A梦, KT猫): literal match after folding."""
 
@@ -487,19 +482,13 @@ class MixedNameMatcher(BrandMatcher):
         out = []
         for end, key in index.mixed_ac.iter(text):
             start = end - len(key) + 1
-            if key[0].isalnum() and not _is_han_char(key[0]) and start > 0 and text[start - 1].isalnum() and not _is_han_char(text[start - 1]):
+            if key[0].isalnum() and not is_han(key[0]) and start > 0 and text[start - 1].isalnum() and not is_han(text[start - 1]):
                 continue
-            if key[-1].isalnum() and not _is_han_char(key[-1]) and end + 1 < len(text) and text[end + 1].isalnum() and not _is_han_char(text[end + 1]):
+            if key[-1].isalnum() and not is_han(key[-1]) and end + 1 < len(text) and text[end + 1].isalnum() and not is_han(text[end + 1]):
                 continue
             for e in index.mixed[key]:
                 out.append(Candidate(start, end + 1, e, MatchType.EXACT, 0.96, []))
         return out
-
-
-def _is_han_char(c: str) -> bool:
-    from app.engine.normalize import is_han
-
-    return is_han(c)
 
 
 def index_cache(index: BrandIndex, name: str, limit: int = 200_000) -> dict:

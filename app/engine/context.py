@@ -146,7 +146,7 @@ def compatibility_cue(doc: FieldDoc, start: int, end: int, *, is_product_mark: b
     # Han cue right before (适用华为, 適用 Switch)
     before = doc.text[max(0, start - 6):start].rstrip()
     for cue in HAN_CUES:
-        if before.endswith(cue) and (cue != "配" or len(before) >= 1):
+        if before.endswith(cue):
             return cue
     # Latin cues before, within the same phrase
     prev = tokens_before(doc, start)

@@ -11,7 +11,7 @@ import ahocorasick
 
 from app.engine.document import FieldDoc
 from app.engine.models import Exemption, MatchType, Severity, Term
-from app.engine.normalize import fold_name, is_han
+from app.engine.normalize import fold_name
 
 # Hyphens, slashes and underscores read as spaces, so "eco-friendly" = "eco friendly".
 _SEPARATORS = str.maketrans({"-": " ", "_": " ", "/": " ", "\u2010": " ", "\u2011": " ", "\u2013": " "})
@@ -179,7 +179,5 @@ def _automaton(keys: dict) -> ahocorasick.Automaton | None:
     ac.make_automaton()
     return ac
 
-
-__all__ = ["SensitiveMatcher", "SensitiveMatch", "is_han"]
 
 assert set(_PREFILTERS) == {p[0] for p in _PATTERNS}, "every pattern needs its prefilter"

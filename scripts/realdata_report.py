@@ -68,7 +68,7 @@ def taobao(engine, path: Path, show: int) -> dict:
     return out
 
 
-def marketplace(engine, path: Path, sample: int, show: int, seed: int = 7) -> dict:
+def marketplace(engine, path: Path, sample: int, show: int, seed: int = 7, dump=None) -> dict:
     rows = [json.loads(line) for line in path.open(encoding="utf-8")]
     random.Random(seed).shuffle(rows)
     rows = rows[:sample]
@@ -81,12 +81,26 @@ def marketplace(engine, path: Path, sample: int, show: int, seed: int = 7) -> di
         if hs:
             hits += len(hs)
             flagged.append((r.get("brand"), r.get("title"), [(h.text, h.brand.name, h.match.value, h.field.value) for h in hs]))
+            if dump is not None:
+                for h in hs:
+                    dump.write(json.dumps(_hit_line(path.parent.name, r, h), ensure_ascii=False) + "\n")
     out = {"listings": len(rows), "with_brand_hit": len(flagged), "counted_brand_hits": hits,
            "rate": round(len(flagged) / max(1, len(rows)), 4)}
     print(f"{path.parent.name}: {json.dumps(out)}")
     for own, title, hs in flagged[:show]:
         print(f"   own={own!r} {hs} | {str(title)[:100]}")
     return out
+
+
+def _hit_line(source: str, r: dict, h) -> dict:
+    """One counted hit with the text around it, for reading by hand."""
+    text = r.get("title") if h.field.value == "title" else r.get("description")
+    text = text or ""
+    return {"source": source, "listing": r.get("uniq_id"), "own_brand": r.get("brand"),
+            "category": r.get("category"), "field": h.field.value, "text": h.text,
+            "context": text[max(0, h.start - 80):h.end + 80], "brand": h.brand.name,
+            "mark": h.brand.mark, "match": h.match.value, "usage": h.usage.value if h.usage else None,
+            "severity": h.severity.value, "reason": h.reason}
 
 
 def _category(raw):
@@ -106,6 +120,8 @@ def main() -> int:
     ap.add_argument("--sample", type=int, default=1000)
     ap.add_argument("--show", type=int, default=15)
     ap.add_argument("--only", choices=["taobao", "marketplace"], default=None)
+    ap.add_argument("--dump", type=Path, default=None,
+                    help="write every counted marketplace hit, with context, to this JSONL file")
     args = ap.parse_args()
     engine = build_engine()
     real = args.shared / "realdata"
@@ -113,8 +129,13 @@ def main() -> int:
         for name in ("taobao-ner-jie2019", "taobao-ner-ding2019"):
             taobao(engine, real / name / "titles.jsonl", args.show)
     if args.only in (None, "marketplace"):
-        for name in ("amazon-uk-toys-10k", "flipkart-20k"):
-            marketplace(engine, real / name / "listings.jsonl", args.sample, args.show)
+        dump = args.dump.open("w", encoding="utf-8") if args.dump else None
+        try:
+            for name in ("amazon-uk-toys-10k", "flipkart-20k"):
+                marketplace(engine, real / name / "listings.jsonl", args.sample, args.show, dump=dump)
+        finally:
+            if dump is not None:
+                dump.close()
     return 0
 
 

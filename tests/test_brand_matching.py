@@ -76,6 +76,8 @@ NEGATIVE = [
     ("Sonata 7052YM07 analog watch", "Watches", "a model number does not make a car model of a watch"),
     ("Fifi the poodle plush", "Toys", "acronym names (FIFA) get no sound-alikes"),
     ("Puumaa suede shoes", "Shoes", "no typo matching for a name that is an ordinary word (puma)"),
+    ("Citrine yellow party balloons x 50", "Party Supplies", "a rarer dictionary word is a typo only where the context backs the brand (Citroën)"),
+    ("Mind haker laptop skin", "Computers", "five-letter names: a changed consonant makes another word (Haier)"),
 ]
 
 
@@ -127,3 +129,18 @@ def test_own_brand_named_at_the_start_of_the_brand_field(engine):
     assert not [h for h in res.hits if h.brand and h.brand.id == "hape"]
     res = engine.screen(Listing(title="Hape Mini Racer, wooden toy car", brand="Acme Toys"))
     assert [h for h in res.hits if h.brand and h.brand.id == "hape"]
+
+
+def test_plainly_named_brands_set_the_category_when_none_is_given(engine):
+    """A LEGO set is a toy: 'GALAXY' before a set number is not Samsung's phone line."""
+    brands = {h.brand.id for h in engine.screen(Listing(title="LEGO SPACE GALAXY EXPLORER 10497")).hits if h.brand}
+    assert brands == {"lego"}
+    brands = {h.brand.id for h in engine.screen(Listing(title="Case for Samsung GALAXY S24")).hits if h.brand}
+    assert brands == {"samsung"}
+
+
+def test_names_inside_the_sellers_own_brand_are_not_reported(engine):
+    """'Big Cherry' is the seller BigCherry, not the keyboard brand Cherry."""
+    title = "Big Cherry 20 plastic pawns, purple"
+    assert not [h for h in engine.screen(Listing(title=title, brand="BigCherry")).hits if h.kind.value == "brand"]
+    assert [h for h in engine.screen(Listing(title=title, brand="Acme")).hits if h.brand and h.brand.id == "cherry"]

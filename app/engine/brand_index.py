@@ -88,12 +88,15 @@ def fuzzy_depth(n: int) -> int:
 
 class BrandIndex:
     def __init__(self, brands: tuple[Brand, ...], *, common_words: frozenset[str], shape_file: Path,
-                 dictionary_words: frozenset[str] = frozenset()) -> None:
+                 dictionary_words: frozenset[str] = frozenset(), rare_words: frozenset[str] = frozenset()) -> None:
         self.brands = brands
+        self.by_id = {b.id: b for b in brands}
         self.common_words = common_words
         self._dictionary = dictionary_words
         # words never taken for a typo or sound-alike of a name: frequent or in the dictionary
         self.real_words = common_words | dictionary_words
+        # rarer real words (citrine, sketchers): read as a typo only when the context agrees
+        self.rare_words = rare_words - self.real_words
         self.latin: dict[str, list[MarkEntry]] = defaultdict(list)
         self.han: dict[str, list[MarkEntry]] = defaultdict(list)
         self.mixed: dict[str, list[MarkEntry]] = defaultdict(list)

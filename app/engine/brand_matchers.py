@@ -235,7 +235,7 @@ class RepeatedLetterMatcher(BrandMatcher):
             for key in index.collapsed.get(collapse_repeats(t), ()):
                 for e in index.latin[key]:
                     out.append(Candidate(tok.start, tok.end, e, MatchType.VARIANT, 0.9,
-                                         [f"repeated letters of {e.surface!r} changed"], True))
+                                         [f"repeated letters of {e.surface!r} changed"], True, weak=t in index.rare_words))
         return out
 
 
@@ -262,7 +262,7 @@ class _UnknownWordMatcher(BrandMatcher):
                     if e.role == Role.PINYIN or e.ordinary or e.words > 1:
                         continue
                     out.append(Candidate(tok.start, tok.end, e, self.match, self._score(dist),
-                                         [why.format(name=e.surface)], True))
+                                         [why.format(name=e.surface)], True, weak=t in index.rare_words))
         return out
 
     def _lookup(self, t: str, index: BrandIndex) -> list[tuple[str, int, str]]:
@@ -299,10 +299,20 @@ class FuzzyMatcher(_UnknownWordMatcher):
                 continue  # four-letter names: only swapped letters (Nkie), never a new letter
             if len(key) <= 6 and len(t) != len(key):
                 continue  # short names: a letter changed or swapped, not added or dropped (tricot)
+            if len(key) == 5 and sorted(key) != sorted(t) and not _vowel_swap(t, key):
+                continue  # five letters: a swap or a vowel changed; another consonant is another word (haker, Halma)
             found.append((key, dist))
         found.sort(key=lambda kd: (kd[1], kd[0]))
         return [(key, dist, ("one letter off {name!r}" if dist == 1 else "two letters off {name!r}"))
                 for key, dist in found[:1]]
+
+
+_VOWELS = frozenset("aeiouy")
+
+
+def _vowel_swap(a: str, b: str) -> bool:
+    """Same length, and every differing letter is a vowel on both sides (Rolax, Casia)."""
+    return len(a) == len(b) and all(x in _VOWELS and y in _VOWELS for x, y in zip(a, b) if x != y)
 
 
 class PhoneticMatcher(_UnknownWordMatcher):

@@ -24,6 +24,7 @@ from app.engine.context import (
 )
 from app.engine.document import FieldDoc
 from app.engine.models import (
+    Brand,
     BrandRef,
     Field,
     Hit,
@@ -75,6 +76,7 @@ class Resources:
     dictionary_words: frozenset[str]  # lower-case dictionary words: a brand name among them is a common word
     shape_file: Path
     category_keywords: dict[str, tuple[str, ...]]
+    rare_words: frozenset[str] = frozenset()  # rarer dictionary words: a typo reading of one is loose
 
 
 class Engine:
@@ -84,7 +86,7 @@ class Engine:
         self.lists = lists
         self.version = lists.version
         self.index = BrandIndex(lists.brands, common_words=resources.common_words, shape_file=resources.shape_file,
-                                dictionary_words=resources.dictionary_words)
+                                dictionary_words=resources.dictionary_words, rare_words=resources.rare_words)
         self.sensitive = SensitiveMatcher(lists.terms, lists.exemptions)
         self.categories = CategoryMap(resources.category_keywords)
         self.dictionary = resources.dictionary_words
@@ -113,6 +115,8 @@ class Engine:
         # a brand named as part of contact details (WhatsApp +852 ...) is reported as contact info
         brands = [h for h in self._brand_hits(listing, segments)
                   if (h.field, h.index) not in contact or contact[(h.field, h.index)].find(1, h.start, h.end) == -1]
+        if listing.brand and listing.brand.strip():
+            brands = _outside_own_brand(listing, brands)
         hits = brands + sensitive + self._policy_hits(listing, brands)
         hits.sort(key=lambda h: (_FIELD_ORDER[h.field], h.index or 0, h.start, h.end))
         verdict, risk = verdict_and_risk(hits)
@@ -168,9 +172,9 @@ class Engine:
         # the seller's category, and the one read from the product words of title and bullets
         text_cats = self.categories.categories(" ".join([listing.title, *listing.bullets]))
         cats = self.categories.categories(listing.category) or text_cats
-        context = ListingContext(cats, cats | text_cats)
         # brands named unambiguously somewhere in the listing: evidence for their ambiguous names
         plain: set[str] = set()
+        named_plainly: dict[str, Brand] = {}  # written as they are (not in disguise)
         names_seen: dict[str, set[str]] = {}  # distinct keys seen per brand, ambiguous ones too
         for cands in per_doc:
             for c in cands:
@@ -183,7 +187,15 @@ class Engine:
                 if not self._ambiguous(doc, c):
                     plain.add(c.entry.brand.id)
                     near.append((c.start, c.end, c.entry.brand))
+                    if c.match in (MatchType.EXACT, MatchType.VARIANT) and not c.disguised:
+                        named_plainly[c.entry.brand.id] = c.entry.brand
             neighbours.append(near)
+        if not cats and not text_cats:
+            # no category given or read from the words: the brands the listing plainly
+            # names tell what kind of product it is (a LEGO set is a toy)
+            for b in [*(self.index.by_id[i] for i in own), *named_plainly.values()]:
+                cats |= b.core_categories
+        context = ListingContext(cats, cats | text_cats)
 
         hits: list[Hit] = []
         for seg, doc, cands, near in zip(segments, docs, per_doc, neighbours):
@@ -429,10 +441,25 @@ def split_chunks(text: str) -> list[tuple[int, str]]:
     return out
 
 
+def _own_brand_pattern(brand: str) -> re.Pattern[str] | None:
+    """The seller's brand as written in the text, spacing and punctuation aside
+    ("BigCherry" is "Big Cherry", "Revell-Monogram" is "Revell Monogram")."""
+    chars = [c for c in brand.casefold() if c.isalnum()]
+    if len(chars) < 2:
+        return None
+    body = r"[\W_]{0,3}".join(re.escape(c) for c in chars)
+    head = r"(?<![a-z0-9])" if chars[0].isascii() else ""
+    tail = r"(?![a-z0-9])" if chars[-1].isascii() else ""
+    return re.compile(head + body + tail, re.IGNORECASE)
+
+
 def _outside_own_brand(listing: Listing, hits: list[Hit]) -> list[Hit]:
-    """Drop sensitive hits inside the seller's own brand name ("Sale Funda", "Vedic Deals",
-    "Best Choice Products" are names, not claims)."""
-    pattern = re.compile(re.escape(listing.brand.strip()), re.IGNORECASE)
+    """Drop hits inside the seller's own brand name: sensitive words ("Sale Funda", "Best
+    Choice Products" are names, not claims) and brand names ("Big Cherry" is not Cherry,
+    "Sylvanian Families" is not Sylvania)."""
+    pattern = _own_brand_pattern(listing.brand.strip())
+    if pattern is None:
+        return hits
     spans: dict[tuple[Field, int | None], list[tuple[int, int]]] = {}
     for fld, index, text in listing.fields():
         found = [(m.start(), m.end()) for m in pattern.finditer(text)]

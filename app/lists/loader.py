@@ -241,13 +241,15 @@ def load_resources(data_dir: Path | None = None):
     words_file = data_dir / "wordlists" / "en_common.txt"
     words = _word_set(words_file)
     dictionary = _word_set(data_dir / "wordlists" / "en_dictionary.txt")
+    rare_path = data_dir / "wordlists" / "en_dictionary_rare.txt"
+    rare = _word_set(rare_path) if rare_path.exists() else frozenset()
     keywords: dict[str, tuple[str, ...]] = {}
     path = data_dir / "categories.csv"
     for line, row in _rows(path, ("id", "keywords")):
         if row["id"] not in PRODUCT_CATEGORIES:
             raise ListError(f"{path}:{line}: unknown category {row['id']!r}")
         keywords[row["id"]] = _split(row["keywords"])
-    return Resources(words, dictionary, data_dir / "zh_shapes.txt", keywords)
+    return Resources(words, dictionary, data_dir / "zh_shapes.txt", keywords, rare)
 
 
 def _word_set(path: Path) -> frozenset[str]:

@@ -22,7 +22,7 @@ STRONG_CUES = (
 WEAK_CUES = (("for",),)
 HAN_CUES = ("适用于", "适用", "兼容", "适配", "专用于", "用于", "匹配", "配")
 COMPARISONS = frozenset({"like", "as", "than"})
-SKIPPABLE = frozenset({"the", "a", "an", "your", "all", "most", "any", "both", "new", "old"})
+SKIPPABLE = frozenset({"the", "a", "an", "your", "all", "most", "any", "both", "new", "old", "versions", "models", "generations", "of"})
 CHAIN = frozenset({"and", "or", "amp", "plus"})
 ACCESSORY_NOUNS = frozenset(
     "case cases cover covers band bands strap straps charger chargers cable cables adapter adapters "
@@ -35,7 +35,7 @@ HAN_ACCESSORIES = ("手机壳", "保护壳", "保护套", "钢化膜", "贴膜",
                    "替换", "电池", "耳机套", "支架", "手柄", "收纳包", "保护膜", "壳", "膜")
 UNITS = frozenset(
     "pcs pc pack packs piece pieces inch inches in ft feet oz ml l cm mm m kg g lb lbs w v mah hp "
-    "count ct sets set gallon qt".split()
+    "count ct sets set gallon qt cell cells".split()
 )
 # Words that say a branded product is meant: genuine, official, bought abroad for you.
 BRAND_CONTEXT_LATIN = re.compile(r"(?<![a-z])(?:genuine|authentic|official|officially licensed)(?![a-z])")
@@ -141,6 +141,20 @@ def model_follows(doc: FieldDoc, end: int, *, han: bool = False) -> bool:
     return bool(word and word.group().isupper() and 2 <= len(word.group()) <= 5)
 
 
+_WORD = re.compile(r"[a-z0-9]+")
+
+
+def _following_accessory(after: str) -> str | None:
+    """An accessory noun after a name, past model designations and sizes only:
+    "Pavilion DV4101AP Replacement", "VAIO VGN-NW270DB_90 90 Adapter", "iPhone 15 Case"."""
+    for w in _WORD.findall(after, 0, 60)[:7]:
+        if w in ACCESSORY_NOUNS:
+            return w
+        if not (len(w) <= 3 or w in UNITS or any(c.isdigit() for c in w)):
+            return None
+    return None
+
+
 def compatibility_cue(doc: FieldDoc, start: int, end: int, *, is_product_mark: bool, tech: bool) -> str | None:
     """The cue that makes a brand mention at [start, end) a statement of fit, if any."""
     # Han cue right before (适用华为, 適用 Switch)
@@ -170,11 +184,11 @@ def compatibility_cue(doc: FieldDoc, start: int, end: int, *, is_product_mark: b
                     return " ".join(cue)
     # following cue: Lego-Compatible, "iPhone 15 Case", "适用" after? (Chinese after-cues)
     after = doc.text[end:end + 40]
-    m = re.match(r"[\s\-]*(?:[0-9a-z]{1,10}[\s\-]{0,2}){0,4}?([a-z]+)", after)
+    noun = _following_accessory(after)
     if re.match(r"[\s\-]*compatible\b", after):
         return "compatible"
-    if m and m.group(1) in ACCESSORY_NOUNS and (is_product_mark or tech):
-        return m.group(1)
+    if noun and (is_product_mark or tech):
+        return noun
     han_after = re.sub(r"[\s0-9a-z\-]", "", after[:16])
     for noun in HAN_ACCESSORIES:
         if han_after.startswith(noun) and (is_product_mark or tech):

@@ -153,15 +153,22 @@ def cmd_lists(args: argparse.Namespace) -> int:
         return 1
     stats = engine.stats()
     if args.action == "validate":
-        from app.lists.review import review, summary
+        from app.lists.loader import default_data_dir
+        from app.lists.review import load_distinctive, review, summary
 
-        findings = review(engine)
+        try:
+            findings = review(engine, load_distinctive(Path(args.data_dir) if args.data_dir else default_data_dir()))
+        except ListError as exc:
+            print(f"invalid: {exc}", file=sys.stderr)
+            return 1
         for f in findings[: args.show]:
-            print(f"warning [{f.kind}] {f.detail}", file=sys.stderr)
+            print(f"error [{f.kind}] {f.detail}", file=sys.stderr)
         if len(findings) > args.show:
-            print(f"... {len(findings) - args.show} more warnings (--show N to list more)", file=sys.stderr)
-        print(f"ok: {stats['brands']} brands, {stats['marks']} marks, {stats['terms']} terms ({stats['list_version']})"
-              + (f"; review: {summary(findings)}" if findings else ""))
+            print(f"... {len(findings) - args.show} more (--show N to list more)", file=sys.stderr)
+        if findings:
+            print(f"invalid: {summary(findings)}", file=sys.stderr)
+            return 1
+        print(f"ok: {stats['brands']} brands, {stats['marks']} marks, {stats['terms']} terms ({stats['list_version']})")
         return 0
     lists = engine.lists
     zh = sum(1 for b in lists.brands if b.zh_names)

@@ -65,9 +65,15 @@ def test_lists_validate_reviews_shared_and_unflagged_names(tmp_path):
         encoding="utf-8",
     )
     p = run("--data-dir", str(data), "lists", "validate", "--show", "500")
-    assert p.returncode == 0, p.stderr
+    assert p.returncode == 1, p.stderr
     assert "[shared-name] Quillbright is a name of zz-one, zz-two" in p.stderr
     assert "[unflagged-word] 'Sunflower'" in p.stderr
+    # a word reviewed by hand as a distinctive name, with its reason, is accepted
+    with (data / "distinctive.csv").open("a", encoding="utf-8") as fh:
+        fh.write("zz-three,Sunflower,\"checked: only ever the brand in our listings\"\n")
+    f.write_text(f.read_text(encoding="utf-8").replace("zz-two,Quillbright", "zz-two,Quillbrite"), encoding="utf-8")
+    p = run("--data-dir", str(data), "lists", "validate")
+    assert p.returncode == 0 and p.stdout.startswith("ok:"), p.stderr
     stats = json.loads(run("lists", "stats").stdout)
     assert stats["brands"] >= 300 and stats["brands_with_chinese_names"] > 200
     assert set(stats["terms_by_category"]) == {

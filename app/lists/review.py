@@ -6,8 +6,14 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass
 
+import csv
+from pathlib import Path
+
+import opencc
+
 from app.engine.brand_index import Role
 from app.engine.normalize import fold_name
+from app.lists.loader import ListError
 
 
 @dataclass(frozen=True, slots=True)
@@ -18,7 +24,21 @@ class Finding:
     detail: str
 
 
-def review(engine) -> list[Finding]:
+def load_distinctive(data_dir: Path) -> set[tuple[str, str]]:
+    """(brand id, name) pairs reviewed by hand: everyday words that are kept as distinctive
+    names on purpose (data/distinctive.csv gives the reason for each)."""
+    path = data_dir / "distinctive.csv"
+    if not path.exists():
+        return set()
+    with path.open(encoding="utf-8", newline="") as fh:
+        rows = list(csv.DictReader(fh))
+    for n, row in enumerate(rows, start=2):
+        if not (row.get("brand_id") and row.get("name") and (row.get("reason") or "").strip()):
+            raise ListError(f"{path}:{n}: brand_id, name and reason are required")
+    return {(row["brand_id"], row["name"]) for row in rows}
+
+
+def review(engine, distinctive: set[tuple[str, str]] = frozenset()) -> list[Finding]:
     idx = engine.index
     out: list[Finding] = []
     for table in (idx.latin, idx.han, idx.mixed):
@@ -33,15 +53,38 @@ def review(engine) -> list[Finding]:
     for b in engine.lists.brands:
         for name in b.all_names():
             key = name.casefold()
-            if name not in b.ordinary and key.isascii() and key.isalpha() and key in words:
+            if (name not in b.ordinary and (b.id, name) not in distinctive and key.isascii()
+                    and key.isalpha() and key in words):
                 out.append(Finding("unflagged-word", (b.id,), name,
                                    f"{name!r} is an everyday English word but not in `ordinary`"))
-        for z in b.zh_names:
-            s = fold_name(z)
-            if s != z and s not in b.zh_names:
+        folded = [(z, fold_name(z)) for z in b.zh_names]
+        for z, s in folded:
+            # a Traditional name needs a listed twin that folds the same
+            if is_traditional(z) and not any(y != z and t == s for y, t in folded):
                 out.append(Finding("traditional-only", (b.id,), z,
-                                   f"{z!r} has no Simplified form listed (it converts to {s!r})"))
+                                   f"{z!r} has no Simplified form listed (it converts to {to_simplified(z)!r})"))
     return out
+
+
+_T2S = opencc.OpenCC("t2s")
+_S2T = opencc.OpenCC("s2t")
+
+
+def to_simplified(name: str) -> str:
+    return _T2S.convert(name)
+
+
+def is_traditional(name: str) -> bool:
+    """Has a character that is Traditional only: it converts to Simplified and back to
+    itself (鏈 → 链 → 鏈). OpenCC also rewrites some Simplified characters to a variant
+    (吒 → 咤) that does not convert back; those names are Simplified already."""
+    if _T2S.convert(name) == name:
+        return False
+    for c in name:
+        s = _T2S.convert(c)
+        if s != c and _S2T.convert(s) == c:
+            return True
+    return False
 
 
 def summary(findings: list[Finding]) -> dict[str, int]:

@@ -136,6 +136,8 @@ class BrandIndex:
                         syl = syllable_parts(key[k])
                         if syl:
                             self.han_masked[key[:k] + "?" + syl[1] + key[k + 1:]].append((k, syl[0], e))
+        # the first character is never masked: a window starting elsewhere cannot match
+        self.han_masked_heads = frozenset(k[0] for k in self.han_masked)
         self._propagate_ordinary()
         self.self_evident = self._names_inside_names()
         self.boundaries = WordBoundaries(zh_words)

@@ -455,8 +455,11 @@ class HanNearSoundMatcher(BrandMatcher):
         han, pos, split = doc.han
         out: list[Candidate] = []
         masked = index.han_masked
+        heads = index.han_masked_heads
         parts = [syllable_parts(c) if c != "\0" else None for c in han]
         for p in range(len(han)):
+            if han[p] not in heads:
+                continue
             for length in (2, 3, 4):
                 window = han[p:p + length]
                 if len(window) != length or "\0" in window or window in index.han:

@@ -45,6 +45,7 @@ class BrandMatcher:
     """One way of finding brand names in a field."""
 
     name = "base"
+    needs_han = False  # finds nothing in a field without Chinese characters
 
     def find(self, doc: FieldDoc, index: BrandIndex) -> list[Candidate]:
         raise NotImplementedError
@@ -140,6 +141,27 @@ class LatinNameMatcher(BrandMatcher):
         return out
 
     @staticmethod
+    def may_start(t: str, index: BrandIndex) -> bool:
+        """Can a name read from this word alone: the word is a name, or a name with an affix
+        or a model fused on (what `_derivative` accepts)? Joins over several words are told
+        apart by `may_join`."""
+        if t in index.latin:
+            return True
+        for k in range(4, len(t)):
+            if t[:k] in index.latin:
+                rest = t[k:]
+                if _FUSED_MODEL.match(rest) and t not in index.real_words:
+                    return True
+                if rest in LATIN_SUFFIXES and t not in index.common_words:
+                    return True
+        return False
+
+    @staticmethod
+    def may_join(a: str, b: str, index: BrandIndex) -> bool:
+        """Can a name start with these two neighbouring words written together?"""
+        return index.latin_ac is not None and index.latin_ac.match(a + b)
+
+    @staticmethod
     def _valid_join(toks, gaps, i: int, j: int, entries: list[MarkEntry]) -> tuple[bool, bool]:
         """May tokens i..j be read as one name? Returns (ok, letter_spaced)."""
         if i == j:
@@ -193,79 +215,84 @@ class LatinNameMatcher(BrandMatcher):
         return out
 
 
-class LeetMatcher(BrandMatcher):
+# What a word-level matcher finds for one word: entry, match type, score, explanation,
+# written in disguise, loose reading (Candidate fields without the offsets).
+Template = tuple[MarkEntry, MatchType, float, tuple[str, ...], bool, bool]
+
+
+class TokenMatcher(BrandMatcher):
+    """A matcher that reads one word at a time: what it finds depends on the word alone, so
+    each word is looked up once per index and remembered (the same word recurs in many
+    listings), and the engine can tell from the word alone whether a sentence needs it."""
+
+    def lookup(self, t: str, index: BrandIndex) -> tuple[Template, ...]:
+        raise NotImplementedError
+
+    def cached(self, t: str, index: BrandIndex) -> tuple[Template, ...]:
+        cache = index_cache(index, self.name)
+        found = cache.get(t)
+        if found is None:
+            found = cache[t] = self.lookup(t, index)
+        return found
+
+    def find(self, doc: FieldDoc, index: BrandIndex) -> list[Candidate]:
+        out = []
+        for tok in doc.tokens:
+            for entry, match, score, why, disguised, weak in self.cached(tok.text, index):
+                out.append(Candidate(tok.start, tok.end, entry, match, score, list(why), disguised, weak))
+        return out
+
+
+class LeetMatcher(TokenMatcher):
     """Digits standing in for letters inside a word: N1ke, L3GO, 0wala, Ad1das."""
 
     name = "leet"
 
-    def find(self, doc: FieldDoc, index: BrandIndex) -> list[Candidate]:
-        out = []
-        for tok in doc.tokens:
-            t = tok.text
-            if t.isalpha() or t.isdigit() or len(t) < 4:
+    def lookup(self, t: str, index: BrandIndex) -> tuple[Template, ...]:
+        if t.isalpha() or t.isdigit() or len(t) < 4:
+            return ()
+        letters = sum(c.isalpha() for c in t)
+        if letters < 2 or letters < len(t) / 2:
+            return ()
+        for table in (LEET, LEET_L):
+            key = t.translate(table)
+            if key == t or key not in index.latin:
                 continue
-            letters = sum(c.isalpha() for c in t)
-            if letters < 2 or letters < len(t) / 2:
-                continue
-            for table in (LEET, LEET_L):
-                key = t.translate(table)
-                if key == t or key not in index.latin:
-                    continue
-                swapped = ", ".join(f"{a} read as {b}" for a, b in zip(t, key) if a != b)
-                for e in index.latin[key]:
-                    if e.role == Role.PINYIN or e.words > 1 or len(key) < 4:
-                        continue
-                    out.append(Candidate(tok.start, tok.end, e, MatchType.VARIANT, 0.93,
-                                         [f"leetspeak: {swapped}"], True))
-                break
-        return out
+            swapped = ", ".join(f"{a} read as {b}" for a, b in zip(t, key) if a != b)
+            return tuple((e, MatchType.VARIANT, 0.93, (f"leetspeak: {swapped}",), True, False)
+                         for e in index.latin[key] if not (e.role == Role.PINYIN or e.words > 1 or len(key) < 4))
+        return ()
 
 
-class RepeatedLetterMatcher(BrandMatcher):
+class RepeatedLetterMatcher(TokenMatcher):
     """Letters doubled or undoubled: Addidass, Rebook (Reebok), Guccci."""
 
     name = "repeats"
 
-    def find(self, doc: FieldDoc, index: BrandIndex) -> list[Candidate]:
-        out = []
-        for tok in doc.tokens:
-            t = tok.text
-            if len(t) < 5 or not t.isalpha() or t in index.latin or t in index.real_words:
-                continue
-            for key in index.collapsed.get(collapse_repeats(t), ()):
-                for e in index.latin[key]:
-                    out.append(Candidate(tok.start, tok.end, e, MatchType.VARIANT, 0.9,
-                                         [f"repeated letters of {e.surface!r} changed"], True, weak=t in index.rare_words))
-        return out
+    def lookup(self, t: str, index: BrandIndex) -> tuple[Template, ...]:
+        if len(t) < 5 or not t.isalpha() or t in index.latin or t in index.real_words:
+            return ()
+        weak = t in index.rare_words
+        return tuple((e, MatchType.VARIANT, 0.9, (f"repeated letters of {e.surface!r} changed",), True, weak)
+                     for key in sorted(index.collapsed.get(collapse_repeats(t), ())) for e in index.latin[key])
 
 
-class _UnknownWordMatcher(BrandMatcher):
-    """Looks up words that are neither names nor English words (once per word, cached) and
-    turns what the lookup finds into candidates: the shared frame of typos and sound-alikes."""
+class _UnknownWordMatcher(TokenMatcher):
+    """Looks up words that are neither names nor English words and turns what the lookup
+    finds into candidates: the shared frame of typos and sound-alikes."""
 
     match: MatchType
 
-    def find(self, doc: FieldDoc, index: BrandIndex) -> list[Candidate]:
-        out = []
-        cache = index_cache(index, self.name)
-        for tok in doc.tokens:
-            t = tok.text
-            if (len(t) < 4 or len(t) > index.max_fuzzy_len or not t.isalpha() or t in index.real_words
-                    or t in index.latin):
-                continue
-            found = cache.get(t)
-            if found is None:
-                found = self._lookup(t, index)
-                cache[t] = found
-            for key, dist, why in found:
-                for e in index.latin[key]:
-                    if e.role == Role.PINYIN or e.ordinary or e.words > 1:
-                        continue
-                    out.append(Candidate(tok.start, tok.end, e, self.match, self._score(dist),
-                                         [why.format(name=e.surface)], True, weak=t in index.rare_words))
-        return out
+    def lookup(self, t: str, index: BrandIndex) -> tuple[Template, ...]:
+        if (len(t) < 4 or len(t) > index.max_fuzzy_len or not t.isalpha() or t in index.real_words
+                or t in index.latin):
+            return ()
+        weak = t in index.rare_words
+        return tuple((e, self.match, self._score(dist), (why.format(name=e.surface),), True, weak)
+                     for key, dist, why in self._keys(t, index) for e in index.latin[key]
+                     if not (e.role == Role.PINYIN or e.ordinary or e.words > 1))
 
-    def _lookup(self, t: str, index: BrandIndex) -> list[tuple[str, int, str]]:
+    def _keys(self, t: str, index: BrandIndex) -> list[tuple[str, int, str]]:
         raise NotImplementedError
 
     def _score(self, dist: int) -> float:
@@ -281,7 +308,7 @@ class FuzzyMatcher(_UnknownWordMatcher):
     def _score(self, dist: int) -> float:
         return 0.86 if dist == 1 else 0.78
 
-    def _lookup(self, t: str, index: BrandIndex) -> list[tuple[str, int, str]]:
+    def _keys(self, t: str, index: BrandIndex) -> list[tuple[str, int, str]]:
         keys: set[str] = set()
         for d in deletes(t, fuzzy_depth(len(t) + 1)):
             keys |= index.fuzzy.get(d, set())
@@ -324,7 +351,7 @@ class PhoneticMatcher(_UnknownWordMatcher):
     def _score(self, dist: int) -> float:
         return 0.84
 
-    def _lookup(self, t: str, index: BrandIndex) -> list[tuple[str, int, str]]:
+    def _keys(self, t: str, index: BrandIndex) -> list[tuple[str, int, str]]:
         keys = index.phonetic.get("m:" + jellyfish.metaphone(t), set()) | index.phonetic.get("n:" + jellyfish.nysiis(t), set())
         best = []
         for key in keys:
@@ -342,6 +369,7 @@ class HanNameMatcher(BrandMatcher):
     (耐克同款, 迪士尼风), with jieba word boundaries so 三星级 is not 三星."""
 
     name = "han"
+    needs_han = True
 
     def find(self, doc: FieldDoc, index: BrandIndex) -> list[Candidate]:
         if index.han_ac is None or not doc.has_han:
@@ -400,6 +428,7 @@ class HanSoundShapeMatcher(BrandMatcher):
     """Chinese homophones (奈克 for 耐克, 阿迪达丝) and shape-alike characters (迪土尼)."""
 
     name = "han_sound_shape"
+    needs_han = True
 
     def find(self, doc: FieldDoc, index: BrandIndex) -> list[Candidate]:
         if not doc.has_han:
@@ -448,6 +477,7 @@ class HanNearSoundMatcher(BrandMatcher):
     context agrees (the listing's category, another name of the brand)."""
 
     name = "han_near_sound"
+    needs_han = True
 
     def find(self, doc: FieldDoc, index: BrandIndex) -> list[Candidate]:
         if not doc.has_han or not index.han_masked:
@@ -487,6 +517,7 @@ class MixedNameMatcher(BrandMatcher):
     """Names that mix Chinese and Latin or digits (哆啦A梦, KT猫): literal match after folding."""
 
     name = "mixed"
+    needs_han = True
 
     def find(self, doc: FieldDoc, index: BrandIndex) -> list[Candidate]:
         if index.mixed_ac is None or not doc.has_han:

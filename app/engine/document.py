@@ -70,8 +70,8 @@ class FieldDoc:
     gaps: list[Gap] = field(default_factory=list)  # gaps[i] sits between tokens i and i+1
 
     @classmethod
-    def build(cls, fld: Field, index: int | None, text: str) -> FieldDoc:
-        folded = fold(text)
+    def build(cls, fld: Field, index: int | None, text: str, folded: Folded | None = None) -> FieldDoc:
+        folded = folded if folded is not None else fold(text)
         ft = folded.text
         tokens = [Token(m.start(), m.end(), m.group()) for m in TOKEN_RE.finditer(ft)]
         gaps = [classify_gap(ft[a.end:b.start]) for a, b in zip(tokens, tokens[1:])]

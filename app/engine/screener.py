@@ -23,6 +23,8 @@ from app.engine.context import (
     model_follows,
 )
 from app.engine.document import FieldDoc
+from app.engine.gate import Gate
+from app.engine.normalize import fold
 from app.engine.models import (
     Brand,
     BrandRef,
@@ -94,6 +96,7 @@ class Engine:
         for rule in lists.policies:
             self.policies_by_field.setdefault(rule.field, []).append(rule)
         self.matchers = matchers
+        self.gate = Gate(matchers, self.index, self.sensitive)
         self._cache_size = cache_size
         self._chunk_cache: dict[str, tuple] = {}
         self.build_seconds = time.perf_counter() - t0
@@ -132,10 +135,15 @@ class Engine:
             for base, chunk in split_chunks(text):
                 found = cache.get(chunk) if self._cache_size else None
                 if found is None:
-                    doc = FieldDoc.build(fld, index, chunk)
-                    cands = [c for m in self.matchers for c in m.find(doc, self.index)]
-                    sens = self.sensitive.find(doc)
-                    found = (doc if cands or sens else None, cands, sens)
+                    folded = fold(chunk)
+                    run, sensitive = self.gate.plan(folded.text)
+                    if run or sensitive:
+                        doc = FieldDoc.build(fld, index, chunk, folded)
+                        cands = [c for m in run for c in m.find(doc, self.index)]
+                        sens = self.sensitive.find(doc) if sensitive else []
+                        found = (doc if cands or sens else None, cands, sens)
+                    else:
+                        found = _NOTHING
                     if self._cache_size:
                         if len(cache) >= self._cache_size:
                             cache.clear()
@@ -150,6 +158,7 @@ class Engine:
 
     def clear_cache(self) -> None:
         self._chunk_cache.clear()
+        self.gate.clear()
         self.index.token_cache.clear()
 
     def stats(self) -> dict[str, int | str]:
@@ -424,6 +433,9 @@ def chain_compatibility(doc: FieldDoc, hits: list[Hit]) -> list[Hit]:
 # Sentence ends where a field may be cut: after two word characters and . ! ? ; followed
 # by white space (so "L.E.G.O" and "N. I. K. E." stay whole), or after Chinese 。！？；
 _CHUNK_END = re.compile(r"(?<=\w\w[.!?;])\s+|(?<=[。！？；])")
+
+
+_NOTHING: tuple = (None, [], [])
 
 
 def split_chunks(text: str) -> list[tuple[int, str]]:

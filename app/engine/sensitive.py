@@ -74,17 +74,18 @@ _PREFILTERS: dict[str, str] = {
     "contact-email": r"@",
     "contact-phone-intl": r"\+\d",
     "contact-phone-us": r"\d[\-.]\d{4}",
-    "contact-phone-cn": r"\d{11}|400",
-    "contact-messaging-id": r"加|微信|vx|v信|wx|wechat|whatsapp|telegram|qq",
+    "contact-phone-cn": r"\d{11}|400[\- ]?\d{3}",
+    "contact-messaging-id": r"加\s?[v微]|微信|vx|v信|wx|wechat|whatsapp|telegram|qq",
     "promo-percent-off": r"%",
-    "counterfeit-one-to-one": r"[:：比]",
-    "superlative-number-one": r"#|no\.|number",
+    "counterfeit-one-to-one": r"1\s?[:：比]\s?1",
+    "superlative-number-one": r"#|no\.|number\s",
     "pesticide-kills-percent": r"kill",
 }
 _PREFILTER_RE = {rule: re.compile(p) for rule, p in _PREFILTERS.items()}
 _ANY_PREFILTER = re.compile("|".join(f"(?:{p})" for p in _PREFILTERS.values()))
 
 
+_ASCII_WORD = re.compile(r"[a-z0-9]+")
 _WORD_KEY = re.compile(r"^[a-z0-9]+(?: [a-z0-9]+)*$")
 _NOT_WORD = re.compile(r"[^a-z0-9]")
 
@@ -133,6 +134,30 @@ class SensitiveMatcher:
                 exempt[k].append(ex)
         # terms and exemption phrases share the automata: one scan of each text per field
         self._phrases = _Phrases({k: (keys.get(k, ()), exempt.get(k, ())) for k in keys.keys() | exempt.keys()})
+        # the words of each plain-word term, filed under its longest: a text that lacks
+        # one of a term's words cannot contain the term
+        self._term_words: dict[str, list[frozenset[str]]] = defaultdict(list)
+        for k, (terms, _) in self._phrases.words.items():
+            if terms:
+                words = k.split()
+                self._term_words[max(words, key=len)].append(frozenset(words))
+        self._anchors = frozenset(self._term_words)
+
+    def may_find(self, text: str) -> bool:
+        """Cheap test on folded text: False means `find` would find nothing in it."""
+        words = set(_ASCII_WORD.findall(text))
+        for w in words & self._anchors:
+            if any(ws <= words for ws in self._term_words[w]):
+                return True
+        if _ANY_PREFILTER.search(text) is not None:
+            return True
+        ac = self._phrases._other_ac
+        if ac is not None:
+            other = self._phrases.other
+            for _end, key in ac.iter(text.translate(_SEPARATORS)):
+                if other[key][0]:
+                    return True
+        return False
 
     def find(self, doc: FieldDoc) -> list[SensitiveMatch]:
         text = doc.text.translate(_SEPARATORS)

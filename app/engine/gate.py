@@ -1,0 +1,72 @@
+"""Which matchers can find anything in a sentence, told by cheap tests on the whole
+sentence before any of them runs.
+
+Most sentences of a listing name no brand and make no claim. The tests here are implied by
+what each matcher accepts, so a matcher skipped by them would have found nothing: the
+result is the same as running everything, only sooner. Per-word answers are remembered
+(the same words recur in every listing).
+"""
+from __future__ import annotations
+
+import re
+
+from app.engine.brand_index import BrandIndex
+from app.engine.brand_matchers import BrandMatcher, LatinNameMatcher, TokenMatcher
+from app.engine.document import TOKEN_RE
+from app.engine.sensitive import SensitiveMatcher
+
+_HAN_RE = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
+
+_NAME = 1   # a name can be read from this word alone (LatinNameMatcher)
+_WORD = 2   # a word-level matcher finds something in this word (typo, sound-alike, leetspeak...)
+
+
+class Gate:
+    def __init__(self, matchers: tuple[BrandMatcher, ...], index: BrandIndex, sensitive: SensitiveMatcher,
+                 *, word_cache_size: int = 500_000) -> None:
+        self.matchers = matchers
+        self.index = index
+        self.sensitive = sensitive
+        self._token = [m for m in matchers if isinstance(m, TokenMatcher)]
+        self._names = [m for m in matchers if isinstance(m, LatinNameMatcher)]
+        # matchers the gate knows nothing about run on every sentence
+        self._always = [m for m in matchers if not (isinstance(m, (TokenMatcher, LatinNameMatcher)) or m.needs_han)]
+        self._words: dict[str, int] = {}
+        self._word_cache_size = word_cache_size
+
+    def plan(self, text: str) -> tuple[list[BrandMatcher], bool]:
+        """For folded sentence text: the matchers to run, in their order, and whether the
+        sensitive-term matcher can find anything."""
+        sensitive = self.sensitive.may_find(text)
+        if _HAN_RE.search(text):
+            return list(self.matchers), sensitive
+        toks = TOKEN_RE.findall(text)
+        flags = 0
+        words = self._words
+        for t in set(toks):
+            f = words.get(t)
+            if f is None:
+                f = self._classify(t)
+                if len(words) >= self._word_cache_size:
+                    words.clear()
+                words[t] = f
+            flags |= f
+        names = bool(flags & _NAME)
+        if not names and self._names:
+            index = self.index
+            names = any(LatinNameMatcher.may_join(a, b, index) for a, b in zip(toks, toks[1:]))
+        if not names and not flags & _WORD and not self._always:
+            return [], sensitive
+        run = [m for m in self.matchers
+               if (names and m in self._names) or (flags & _WORD and m in self._token) or m in self._always]
+        return run, sensitive
+
+    def _classify(self, t: str) -> int:
+        index = self.index
+        f = _NAME if self._names and LatinNameMatcher.may_start(t, index) else 0
+        if any(m.cached(t, index) for m in self._token):
+            f |= _WORD
+        return f
+
+    def clear(self) -> None:
+        self._words.clear()

@@ -12,6 +12,8 @@ from pathlib import Path
 
 import ahocorasick
 import jellyfish
+from rapidfuzz import process
+from rapidfuzz.distance import OSA
 
 from app.engine.chinese import WordBoundaries, load_shape_table, pinyin_of, sound_key, syllable_parts
 from app.engine.document import TOKEN_RE
@@ -58,16 +60,6 @@ def latin_key(name: str) -> tuple[str, frozenset[int], int]:
     return "".join(parts), frozenset(bounds), max(1, len(TOKEN_RE.findall(fold_name(name))))
 
 
-def deletes(word: str, depth: int) -> set[str]:
-    """Every string left after removing up to `depth` letters (symmetric-delete index)."""
-    out = {word}
-    frontier = {word}
-    for _ in range(depth):
-        frontier = {w[:i] + w[i + 1:] for w in frontier for i in range(len(w))}
-        out |= frontier
-    return out
-
-
 def collapse_repeats(word: str) -> str:
     """Runs of one letter made single: addidass -> adidas, reebok -> rebok."""
     out = []
@@ -102,7 +94,10 @@ class BrandIndex:
         self.mixed: dict[str, list[MarkEntry]] = defaultdict(list)
         self.sound: dict[str, list[MarkEntry]] = defaultdict(list)
         self.shape: dict[str, list[MarkEntry]] = defaultdict(list)
-        self.fuzzy: dict[str, set[str]] = defaultdict(set)
+        # names open to typos, by first letter and length: a word is compared (rapidfuzz,
+        # in C) with the names that share its first letter and are at most two letters
+        # longer or shorter, a few thousand at 100,000 brands
+        self.fuzzy: dict[tuple[str, int], list[str]] = defaultdict(list)
         self.phonetic: dict[str, set[str]] = defaultdict(set)
         self.collapsed: dict[str, set[str]] = defaultdict(set)  # name with doubled letters made single
         self.name_lookup: dict[str, set[str]] = defaultdict(set)  # folded name -> brand ids
@@ -166,21 +161,31 @@ class BrandIndex:
                 continue  # acronyms (FIFA, HOKA) are spelled out, not misspelled or sounded alike
             if len(key) >= 5 and key.isalpha():
                 self.collapsed[collapse_repeats(key)].add(key)
-            depth = fuzzy_depth(len(key))
-            if depth:
-                for d in deletes(key, depth):
-                    self.fuzzy[d].add(key)
+            if fuzzy_depth(len(key)):
+                self.fuzzy[(key[0], len(key))].append(key)
             if len(key) >= 4 and key.isalpha():
                 self.phonetic["m:" + jellyfish.metaphone(key)].add(key)
                 self.phonetic["n:" + jellyfish.nysiis(key)].add(key)
 
         # longest word a typo or sound-alike lookup may start from (longer ones are skipped)
-        self.max_fuzzy_len = max((len(k) for keys in self.fuzzy.values() for k in keys), default=0) + 2
+        self.max_fuzzy_len = max((n for _, n in self.fuzzy), default=0) + 2
+        for keys in self.fuzzy.values():
+            keys.sort()
         self.latin_ac = self._automaton(self.latin)
         self.han_ac = self._automaton(self.han)
         self.mixed_ac = self._automaton(self.mixed)
         self.sound_ac = self._automaton(self.sound)
         self.shape_ac = self._automaton(self.shape)
+
+    def typo_neighbours(self, t: str) -> list[tuple[str, int]]:
+        """Names open to typos within two edits (optimal string alignment) of the word t,
+        sharing its first letter, with their distances."""
+        out: list[tuple[str, int]] = []
+        for n in range(max(1, len(t) - 2), len(t) + 3):
+            keys = self.fuzzy.get((t[0], n))
+            if keys:
+                out.extend((k, d) for k, d, _ in process.extract(t, keys, scorer=OSA.distance, score_cutoff=2, limit=None))
+        return out
 
     def _add(self, b: Brand, name: str, mark: str, role: str, zh_words: list[str]) -> None:
         ordinary = name in b.ordinary

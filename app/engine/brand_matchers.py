@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 import jellyfish
 from rapidfuzz.distance import OSA
 
-from app.engine.brand_index import BrandIndex, MarkEntry, Role, collapse_repeats, deletes, fuzzy_depth
+from app.engine.brand_index import BrandIndex, MarkEntry, Role, collapse_repeats, fuzzy_depth
 from app.engine.chinese import pinyin_of, sound_key, syllable_parts
 from app.engine.document import FieldDoc, Gap
 from app.engine.models import MatchType
@@ -309,14 +309,8 @@ class FuzzyMatcher(_UnknownWordMatcher):
         return 0.86 if dist == 1 else 0.78
 
     def _keys(self, t: str, index: BrandIndex) -> list[tuple[str, int, str]]:
-        keys: set[str] = set()
-        for d in deletes(t, fuzzy_depth(len(t) + 1)):
-            keys |= index.fuzzy.get(d, set())
         found = []
-        for key in keys:
-            if key[0] != t[0]:
-                continue
-            dist = OSA.distance(t, key)
+        for key, dist in index.typo_neighbours(t):
             allowed = fuzzy_depth(len(key))
             if dist == 0 or dist > allowed:
                 continue

@@ -23,6 +23,11 @@ class Settings(BaseSettings):
     max_field_chars: int = Field(100_000, ge=100, description="longest text field (title, bullet, description, search terms)")
     max_bullets: int = Field(50, ge=1, description="most bullets in one listing")
     docs_enabled: bool = Field(True, description="serve /docs and /openapi.json")
+    database_url: str = Field("sqlite:///var/prescreen.db",
+                              description="list store (SQLAlchemy URL); SQLite file by default, relative to the working directory")
+    api_keys: str = Field("", description="comma-separated API keys for list writes; 'name:key' names the key in the audit log")
+    reads_need_key: bool = Field(False, description="require an API key for reading the lists and the audit log too")
+    reload_interval: float = Field(1.0, gt=0, le=60, description="seconds between checks for list changes made elsewhere")
     log_level: str = Field("info", description="uvicorn log level")
 
 

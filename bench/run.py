@@ -117,7 +117,8 @@ def http_run(data_dir: Path, workers: int, listings: list[dict], titles: list[di
     from tests.conftest import free_port
 
     port = free_port()
-    env = dict(os.environ, PRESCREEN_DATA_DIR=str(data_dir))
+    db = tempfile.mkdtemp(prefix="prescreen-bench-")
+    env = dict(os.environ, PRESCREEN_DATA_DIR=str(data_dir), PRESCREEN_DATABASE_URL=f"sqlite:///{db}/lists.db")
     t0 = time.perf_counter()
     env["PRESCREEN_LOG_LEVEL"] = "warning"
     proc = subprocess.Popen(

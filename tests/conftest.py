@@ -5,6 +5,7 @@ import os
 import socket
 import subprocess
 import sys
+import tempfile
 import time
 from pathlib import Path
 
@@ -32,7 +33,11 @@ class Server:
     def __init__(self, env: dict[str, str] | None = None) -> None:
         self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}"
-        full_env = dict(os.environ, **(env or {}))
+        env = dict(env or {})
+        if "PRESCREEN_DATABASE_URL" not in env:  # a list store of its own, seeded from data/
+            self._tmp = tempfile.TemporaryDirectory(prefix="prescreen-test-")
+            env["PRESCREEN_DATABASE_URL"] = f"sqlite:///{self._tmp.name}/lists.db"
+        full_env = dict(os.environ, **env)
         self.proc = subprocess.Popen(
             [sys.executable, "-m", "uvicorn", "--factory", "app.api.main:app_factory",
              "--host", "127.0.0.1", "--port", str(self.port), "--log-level", "warning"],

@@ -121,7 +121,7 @@ def test_serve_socket_gets_tcp_nodelay_on_accepted_connections():
     assert asyncio.run(nodelay_of(plain)) == 0  # why _tcp_socket exists
 
 
-def test_serve_with_two_workers_answers():
+def test_serve_with_two_workers_answers(tmp_path):
     import os
     import time
 
@@ -130,8 +130,10 @@ def test_serve_with_two_workers_answers():
     from tests.conftest import free_port
 
     port = free_port()
+    db = tmp_path / "lists.db"
     proc = subprocess.Popen([sys.executable, "-m", "app.cli", "serve", "--port", str(port), "--workers", "2"],
-                            cwd=ROOT, env=dict(os.environ, PRESCREEN_LOG_LEVEL="warning"),
+                            cwd=ROOT, env=dict(os.environ, PRESCREEN_LOG_LEVEL="warning",
+                                               PRESCREEN_DATABASE_URL=f"sqlite:///{db}"),
                             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     try:
         deadline = time.monotonic() + 90

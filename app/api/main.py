@@ -24,24 +24,14 @@ from app.api.schemas import (
     ScreenResponse,
 )
 from app.api.schemas import LimitError
+from app.api.auth import parse_keys
+from app.api.lists_api import WAIT_SECONDS, add_list_routes
+from app.api.live import EngineHolder, LiveLists
 from app.engine import Engine
-from app.lists import build_engine
 from app.settings import Settings, get_settings
+from app.store import Store, open_store
 
 log = logging.getLogger("prescreen")
-
-
-class EngineHolder:
-    """Holds the current engine; a new one is swapped in whole, never mutated in place."""
-
-    def __init__(self) -> None:
-        self.engine: Engine | None = None
-        self.error: str | None = None
-        self._lock = threading.Lock()
-
-    def set(self, engine: Engine) -> None:
-        with self._lock:
-            self.engine = engine
 
 
 def json_response(obj: Any, status: int = 200) -> Response:
@@ -61,17 +51,35 @@ def _clean(msg: Any) -> str:
     return str(msg).removeprefix("Value error, ")
 
 
-def create_app(settings: Settings | None = None, engine: Engine | None = None) -> FastAPI:
+def create_app(settings: Settings | None = None, engine: Engine | None = None, store: Store | None = None) -> FastAPI:
+    """The service. By default it opens the list store (seeding it from data/ on first
+    start) and keeps the engine in step with it; given an `engine`, it serves that engine's
+    fixed lists and has no list store."""
     settings = settings or get_settings()
     holder = EngineHolder()
+    state: dict[str, Any] = {"store": None, "live": None}
 
     def load() -> None:
         try:
-            holder.set(build_engine(settings.data_dir))
+            s = store or open_store(settings.database_url)
+            s.seed_from(settings.data_dir)
+            live = LiveLists(s, settings.data_dir, holder, settings.reload_interval)
+            live.refresh()
+            state["store"], state["live"] = s, live
+            live.start()
             log.info("lists loaded: %s", holder.engine.stats() if holder.engine else None)
         except Exception as exc:  # noqa: BLE001 - reported by /readyz and the log
             holder.error = f"{type(exc).__name__}: {exc}"
             log.error("could not load the lists: %s", holder.error)
+
+    def changed(revision: int, wait: bool) -> bool:
+        live = state["live"]
+        if live is None:
+            return False
+        live.poke()
+        if wait:
+            return holder.wait_for(revision, WAIT_SECONDS)
+        return holder.revision is not None and holder.revision >= revision
 
     @asynccontextmanager
     async def lifespan(app: FastAPI):
@@ -80,6 +88,8 @@ def create_app(settings: Settings | None = None, engine: Engine | None = None) -
         else:
             threading.Thread(target=load, name="load-lists", daemon=True).start()
         yield
+        if state["live"] is not None:
+            state["live"].stop()
 
     app = FastAPI(
         title="Listing infringement pre-screener",
@@ -94,7 +104,9 @@ def create_app(settings: Settings | None = None, engine: Engine | None = None) -
     app.state.settings = settings
     app.add_middleware(
         BodySizeLimit,
-        limits={"/v1/screen/batch": settings.max_batch_body_bytes},
+        limits={"/v1/screen/batch": settings.max_batch_body_bytes,
+                "/v1/brands/import": settings.max_batch_body_bytes,
+                "/v1/terms/import": settings.max_batch_body_bytes},
         default=settings.max_body_bytes,
     )
 
@@ -116,7 +128,7 @@ def create_app(settings: Settings | None = None, engine: Engine | None = None) -
 
     def screen_one(eng: Engine, req: ScreenRequest) -> dict:
         req.check_limits(max_chars=settings.max_field_chars, max_bullets=settings.max_bullets)
-        return eng.screen(req.to_listing()).to_dict()
+        return eng.screen(req.to_listing(), explain=req.explain).to_dict(explain=req.explain)
 
     def screen_item(eng: Engine, n: int, item: Any) -> dict:
         ident = item.get("id") if isinstance(item, dict) and isinstance(item.get("id"), str) else None
@@ -176,7 +188,7 @@ def create_app(settings: Settings | None = None, engine: Engine | None = None) -
         eng = current()
         if isinstance(eng, Response):
             return eng
-        return json_response(eng.stats())
+        return json_response({**eng.stats(), "list_revision": holder.revision})
 
     @app.get("/healthz", tags=["health"])
     async def healthz() -> Response:
@@ -188,8 +200,15 @@ def create_app(settings: Settings | None = None, engine: Engine | None = None) -
         """Readiness: the lists are loaded and the engine is built."""
         if holder.engine is None:
             return json_response({"status": "error" if holder.error else "loading", "error": holder.error}, 503)
-        return json_response({"status": "ready", "list_version": holder.engine.version})
+        live = state["live"]
+        return json_response({"status": "ready", "list_version": holder.engine.version, "list_revision": holder.revision,
+                              "reload_error": live.reload_error if live else None})
 
+    def no_store() -> Store | None:
+        return state["store"]
+
+    add_list_routes(app, store=no_store, keys=parse_keys(settings.api_keys),
+                    reads_need_key=settings.reads_need_key, changed=changed)
     return app
 
 

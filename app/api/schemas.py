@@ -21,6 +21,8 @@ class ScreenRequest(BaseModel):
                                          description="brands the seller may use: reported as low / authorized")
     category: str | None = Field(None, max_length=500, description="product category, free text")
     marketplace: str | None = Field(None, max_length=20, description="e.g. US, UK, DE, JP")
+    explain: bool = Field(False, description="also return `suppressed`: hits found but not reported "
+                                             "(the seller's own brand, allowlisted phrases) and what suppressed each")
 
     @model_validator(mode="after")
     def _some_text(self) -> ScreenRequest:

@@ -4,6 +4,7 @@ word boundaries from jieba's dictionary (used only around candidates, never on w
 from __future__ import annotations
 
 import logging
+import threading
 import unicodedata
 from functools import lru_cache
 from pathlib import Path
@@ -99,12 +100,31 @@ def load_shape_table(path: Path) -> dict[int, str]:
     return table
 
 
+_BASE: jieba.Tokenizer | None = None
+_BASE_LOCK = threading.Lock()
+
+
+def _base_dictionary() -> jieba.Tokenizer:
+    global _BASE
+    with _BASE_LOCK:
+        if _BASE is None:
+            tok = jieba.Tokenizer()
+            tok.initialize()
+            _BASE = tok
+        return _BASE
+
+
 class WordBoundaries:
     """jieba's dictionary, extended with the list's Chinese names, asked about one window."""
 
     def __init__(self, extra_words: list[str]) -> None:
+        # jieba's own dictionary is read once per process (about a second); every index
+        # built after that (a list change) starts from a copy of it
+        base = _base_dictionary()
         self._tok = jieba.Tokenizer()
-        self._tok.initialize()
+        self._tok.FREQ = dict(base.FREQ)
+        self._tok.total = base.total
+        self._tok.initialized = True
         for w in extra_words:
             if w not in self._tok.FREQ or not self._tok.FREQ[w]:
                 self._tok.add_word(w, freq=max(self._tok.suggest_freq(w, tune=False), 5))

@@ -158,6 +158,7 @@ class Lists:
     exemptions: tuple[Exemption, ...]
     version: str
     policies: tuple[PolicyRule, ...] = ()
+    allow: tuple[str, ...] = ()  # phrases inside which no hit is reported (Applewood is not Apple)
 
     @property
     def mark_count(self) -> int:
@@ -257,9 +258,11 @@ class Screening:
     hits: list[Hit]
     list_version: str
     elapsed_ms: float
+    # found but not reported, with what suppressed each: {"kind": "own_brand" | "allowlist", ...}
+    suppressed: list[tuple[Hit, dict[str, Any]]] = field(default_factory=list)
 
-    def to_dict(self) -> dict[str, Any]:
-        return {
+    def to_dict(self, *, explain: bool = False) -> dict[str, Any]:
+        out = {
             "id": self.id,
             "verdict": self.verdict.value,
             "risk_score": self.risk_score,
@@ -267,3 +270,6 @@ class Screening:
             "list_version": self.list_version,
             "elapsed_ms": round(self.elapsed_ms, 3),
         }
+        if explain:
+            out["suppressed"] = [{**h.to_dict(), "suppressed_by": why} for h, why in self.suppressed]
+        return out

@@ -97,17 +97,24 @@ class Engine:
             self.policies_by_field.setdefault(rule.field, []).append(rule)
         self.matchers = matchers
         self.gate = Gate(matchers, self.index, self.sensitive)
+        # allowlisted phrases, longest first so the longest one containing a hit is named
+        phrases = sorted({p for p in lists.allow if p.strip()}, key=lambda p: (-len(p), p))
+        self._allow = re.compile("|".join(re.escape(p) for p in phrases), re.IGNORECASE) if phrases else None
+        self._allow_names = {p.casefold(): p for p in phrases}
         self._cache_size = cache_size
         self._chunk_cache: dict[str, tuple] = {}
         self.build_seconds = time.perf_counter() - t0
 
     # ---- public -------------------------------------------------------------------
-    def screen(self, listing: Listing) -> Screening:
+    def screen(self, listing: Listing, *, explain: bool = False) -> Screening:
+        """Screen one listing. With `explain`, hits that were found but not reported (the
+        seller's own brand, allowlisted phrases) come back in `suppressed` with the reason."""
         t0 = time.perf_counter()
+        suppressed: list[tuple[Hit, dict]] | None = [] if explain else None
         segments = self._segments(listing)
         sensitive = self._sensitive_hits(segments)
         if listing.brand and listing.brand.strip():
-            sensitive = _outside_own_brand(listing, sensitive)
+            sensitive = _outside_own_brand(listing, sensitive, suppressed)
         contact: dict[tuple[Field, int | None], bytearray] = {}
         for h in sensitive:
             if h.category == "contact_info":
@@ -116,14 +123,44 @@ class Engine:
                     mask.extend(bytes(h.end - len(mask)))
                 mask[h.start:h.end] = b"\x01" * (h.end - h.start)
         # a brand named as part of contact details (WhatsApp +852 ...) is reported as contact info
-        brands = [h for h in self._brand_hits(listing, segments)
+        brands = [h for h in self._brand_hits(listing, segments, suppressed)
                   if (h.field, h.index) not in contact or contact[(h.field, h.index)].find(1, h.start, h.end) == -1]
         if listing.brand and listing.brand.strip():
-            brands = _outside_own_brand(listing, brands)
+            brands = _outside_own_brand(listing, brands, suppressed)
+        if self._allow is not None:
+            brands = self._allowed(listing, brands, suppressed)
+            sensitive = self._allowed(listing, sensitive, suppressed)
         hits = brands + sensitive + self._policy_hits(listing, brands)
         hits.sort(key=lambda h: (_FIELD_ORDER[h.field], h.index or 0, h.start, h.end))
         verdict, risk = verdict_and_risk(hits)
-        return Screening(listing.id, verdict, risk, hits, self.version, (time.perf_counter() - t0) * 1000)
+        if suppressed:
+            suppressed.sort(key=lambda hs: (_FIELD_ORDER[hs[0].field], hs[0].index or 0, hs[0].start, hs[0].end))
+        return Screening(listing.id, verdict, risk, hits, self.version, (time.perf_counter() - t0) * 1000,
+                         suppressed or [])
+
+    def screen_warmup(self) -> None:
+        """Run every matcher once so lazy set-up happens before the first request."""
+        self.screen(Listing(title="Warm-up N1ke Adiddas 耐克同款 shoes", bullets=("free shipping",)))
+
+    def _allowed(self, listing: Listing, hits: list[Hit], suppressed: list | None) -> list[Hit]:
+        """Drop hits that lie inside an allowlisted phrase ("Applewood" keeps "Apple" inside
+        it from firing; "Apple" on its own still does)."""
+        spans: dict[tuple[Field, int | None], list[tuple[int, int, str]]] = {}
+        for fld, index, text in listing.fields():
+            found = [(m.start(), m.end(), self._allow_names.get(m.group().casefold(), m.group()))
+                     for m in self._allow.finditer(text)]
+            if found:
+                spans[(fld, index)] = found
+        if not spans:
+            return hits
+        out = []
+        for h in hits:
+            phrase = next((p for a, b, p in spans.get((h.field, h.index), ()) if a <= h.start and h.end <= b), None)
+            if phrase is None:
+                out.append(h)
+            elif suppressed is not None:
+                suppressed.append((h, {"kind": "allowlist", "phrase": phrase}))
+        return out
 
     def _segments(self, listing: Listing) -> list[Segment]:
         """The listing's fields cut into sentences, each matched once and remembered: the
@@ -171,7 +208,9 @@ class Engine:
         }
 
     # ---- brands -------------------------------------------------------------------
-    def _brand_hits(self, listing: Listing, segments: list[Segment]) -> list[Hit]:
+    def _brand_hits(self, listing: Listing, segments: list[Segment],
+                    suppressed: list[tuple[Hit, dict]] | None = None) -> list[Hit]:
+        """Brand hits of the listing; the seller's own brand goes to `suppressed` instead."""
         docs = [seg.doc for seg in segments]
         per_doc = [seg.brand for seg in segments]
 
@@ -209,11 +248,11 @@ class Engine:
         hits: list[Hit] = []
         for seg, doc, cands, near in zip(segments, docs, per_doc, neighbours):
             kept: list[tuple[Candidate, list[str]]] = []
+            mine: list[tuple[Candidate, list[str]]] = []
             for c in cands:
-                if c.entry.brand.id in own:
-                    continue
                 o0, o1 = doc.orig_span(c.start, c.end)
-                if own_text and doc.original[o0:o1].casefold().strip() == own_text:
+                if c.entry.brand.id in own or (own_text and doc.original[o0:o1].casefold().strip() == own_text):
+                    mine.append((c, []))
                     continue
                 evidence = self._evidence(doc, c, plain, context, near, names_seen)
                 if evidence is None:
@@ -221,6 +260,10 @@ class Engine:
                 kept.append((c, evidence))
             doc_hits = [self._brand_hit(doc, c, evidence, authorized) for c, evidence in resolve_overlaps(kept)]
             hits.extend(shift(chain_compatibility(doc, doc_hits), seg.base))
+            if suppressed is not None:
+                for c, evidence in resolve_overlaps(mine):
+                    suppressed.append((shift([self._brand_hit(doc, c, evidence, authorized)], seg.base)[0],
+                                       {"kind": "own_brand", "brand": listing.brand}))
         return hits
 
     def _own_brands(self, seller_brand: str) -> set[str]:
@@ -465,7 +508,7 @@ def _own_brand_pattern(brand: str) -> re.Pattern[str] | None:
     return re.compile(head + body + tail, re.IGNORECASE)
 
 
-def _outside_own_brand(listing: Listing, hits: list[Hit]) -> list[Hit]:
+def _outside_own_brand(listing: Listing, hits: list[Hit], suppressed: list | None = None) -> list[Hit]:
     """Drop hits inside the seller's own brand name: sensitive words ("Sale Funda", "Best
     Choice Products" are names, not claims) and brand names ("Big Cherry" is not Cherry,
     "Sylvanian Families" is not Sylvania)."""
@@ -479,8 +522,14 @@ def _outside_own_brand(listing: Listing, hits: list[Hit]) -> list[Hit]:
             spans[(fld, index)] = found
     if not spans:
         return hits
-    return [h for h in hits
-            if not any(a <= h.start and h.end <= b for a, b in spans.get((h.field, h.index), ()))]
+    out = []
+    for h in hits:
+        if any(a <= h.start and h.end <= b for a, b in spans.get((h.field, h.index), ())):
+            if suppressed is not None:
+                suppressed.append((h, {"kind": "own_brand", "brand": listing.brand}))
+        else:
+            out.append(h)
+    return out
 
 
 def shift(hits: list[Hit], base: int) -> list[Hit]:

@@ -71,7 +71,12 @@ def _rows(path: Path, columns: tuple[str, ...]) -> Iterator[tuple[int, dict[str,
 
 
 def _brand(path: Path, line: int, row: dict[str, str]) -> Brand:
-    where = f"{path}:{line}"
+    return parse_brand(f"{path}:{line}", row)
+
+
+def parse_brand(where: str, row: dict[str, str]) -> Brand:
+    """One brand record (the CSV columns, as strings) checked and built; errors name `where`."""
+    row = {c: (row.get(c) or "").strip() for c in BRAND_COLUMNS}
     if not _ID.match(row["id"]):
         raise ListError(f"{where}: id {row['id']!r} must be lowercase letters, digits and '-'")
     if not row["name"]:
@@ -129,27 +134,33 @@ def load_terms(path: Path) -> list[Term]:
     seen: dict[str, int] = {}
     for line, row in _rows(path, TERM_COLUMNS):
         where = f"{path}:{line}"
-        if not _ID.match(row["id"]):
-            raise ListError(f"{where}: id {row['id']!r} must be lowercase letters, digits and '-'")
         if row["id"] in seen:
             raise ListError(f"{where}: duplicate term id {row['id']!r} (first at line {seen[row['id']]})")
         seen[row["id"]] = line
-        if row["category"] not in SENSITIVE_CATEGORIES:
-            raise ListError(f"{where}: category {row['category']!r} is not one of {', '.join(SENSITIVE_CATEGORIES)}")
-        if row["lang"] not in ("en", "zh"):
-            raise ListError(f"{where}: lang must be 'en' or 'zh'")
-        forms = _split(row["forms"])
-        if not forms:
-            raise ListError(f"{where}: forms is empty")
-        try:
-            severity = Severity(row["severity"])
-        except ValueError:
-            raise ListError(f"{where}: severity {row['severity']!r} must be high, medium or low") from None
-        if not row["reason"]:
-            raise ListError(f"{where}: reason is empty")
-        terms.append(Term(row["id"], row["category"], row["lang"], forms, severity,
-                          row["reason"], row["suggestion"], row["source"]))
+        terms.append(parse_term(where, row))
     return terms
+
+
+def parse_term(where: str, row: dict[str, str]) -> Term:
+    """One sensitive-term record checked and built; errors name `where`."""
+    row = {c: (row.get(c) or "").strip() for c in TERM_COLUMNS}
+    if not _ID.match(row["id"]):
+        raise ListError(f"{where}: id {row['id']!r} must be lowercase letters, digits and '-'")
+    if row["category"] not in SENSITIVE_CATEGORIES:
+        raise ListError(f"{where}: category {row['category']!r} is not one of {', '.join(SENSITIVE_CATEGORIES)}")
+    if row["lang"] not in ("en", "zh"):
+        raise ListError(f"{where}: lang must be 'en' or 'zh'")
+    forms = _split(row["forms"])
+    if not forms:
+        raise ListError(f"{where}: forms is empty")
+    try:
+        severity = Severity(row["severity"])
+    except ValueError:
+        raise ListError(f"{where}: severity {row['severity']!r} must be high, medium or low") from None
+    if not row["reason"]:
+        raise ListError(f"{where}: reason is empty")
+    return Term(row["id"], row["category"], row["lang"], forms, severity,
+                row["reason"], row["suggestion"], row["source"])
 
 
 def load_exemptions(path: Path) -> list[Exemption]:
@@ -250,6 +261,29 @@ def load_resources(data_dir: Path | None = None):
             raise ListError(f"{path}:{line}: unknown category {row['id']!r}")
         keywords[row["id"]] = _split(row["keywords"])
     return Resources(words, dictionary, data_dir / "zh_shapes.txt", keywords, rare)
+
+
+def lists_from_records(brand_rows: list[dict[str, str]], term_rows: list[dict[str, str]],
+                       allow: list[str] = (), data_dir: Path | None = None) -> Lists:
+    """Lists from stored records (brands and terms), with the exemptions and policy rules of
+    `data_dir`. The version is a digest of all of it, so equal lists have equal versions
+    on every worker and instance."""
+    data_dir = Path(data_dir) if data_dir else default_data_dir()
+    files = list_files(data_dir)
+    digest = hashlib.sha256()
+    for kind, rows, cols in (("brands", brand_rows, BRAND_COLUMNS), ("terms", term_rows, TERM_COLUMNS)):
+        digest.update(kind.encode())
+        for r in sorted(rows, key=lambda r: r["id"]):
+            digest.update("\x1f".join(r.get(c) or "" for c in cols).encode() + b"\x1e")
+    digest.update("\x1e".join(allow).encode())
+    resources = [data_dir / "categories.csv", data_dir / "zh_shapes.txt", *sorted((data_dir / "wordlists").glob("*.txt"))]
+    for f in [*files[-2:], *(r for r in resources if r.is_file())]:
+        digest.update(f.name.encode())
+        digest.update(f.read_bytes())
+    brands = [parse_brand(f"brand {r.get('id')!r}", r) for r in brand_rows]
+    terms = [parse_term(f"term {r.get('id')!r}", r) for r in term_rows]
+    return Lists(tuple(brands), tuple(terms), tuple(load_exemptions(files[-2])), "v1-" + digest.hexdigest()[:12],
+                 tuple(load_policies(files[-1])), tuple(allow))
 
 
 def _word_set(path: Path) -> frozenset[str]:

@@ -1,0 +1,59 @@
+"""API keys for list writes: `Authorization: Bearer <key>`, keys from PRESCREEN_API_KEYS.
+
+An entry is `key` or `name:key`; the name (or a fingerprint of the key) is who the audit
+log says made a change. Keys are compared in constant time, and every key is compared,
+so the time taken says nothing about which key came close.
+"""
+from __future__ import annotations
+
+import hashlib
+import hmac
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class ApiKey:
+    name: str
+    secret: bytes
+
+
+def parse_keys(raw: str) -> tuple[ApiKey, ...]:
+    keys = []
+    for entry in raw.split(","):
+        entry = entry.strip()
+        if not entry:
+            continue
+        name, sep, secret = entry.partition(":")
+        if not sep:
+            name, secret = "key-" + hashlib.sha256(entry.encode()).hexdigest()[:8], entry
+        if secret:
+            keys.append(ApiKey(name.strip(), secret.encode()))
+    return tuple(keys)
+
+
+class AuthFailure(Exception):
+    def __init__(self, status: int, code: str, message: str) -> None:
+        super().__init__(message)
+        self.status = status
+        self.code = code
+        self.message = message
+
+
+def check(keys: tuple[ApiKey, ...], authorization: str | None) -> str:
+    """Who is calling, or AuthFailure: 401 without credentials, 403 with a wrong key (or
+    when no keys are configured, as writes are then switched off)."""
+    if not authorization:
+        raise AuthFailure(401, "unauthorized", "this needs an API key: send 'Authorization: Bearer <key>'")
+    scheme, _, token = authorization.strip().partition(" ")
+    if scheme.lower() != "bearer" or not token.strip():
+        raise AuthFailure(401, "unauthorized", "the Authorization header must be 'Bearer <key>'")
+    if not keys:
+        raise AuthFailure(403, "forbidden", "list changes are switched off: no PRESCREEN_API_KEYS are configured")
+    given = token.strip().encode()
+    who = None
+    for k in keys:
+        if hmac.compare_digest(given, k.secret) and who is None:
+            who = k.name
+    if who is None:
+        raise AuthFailure(403, "forbidden", "the API key is not valid")
+    return who

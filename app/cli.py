@@ -143,8 +143,51 @@ def cmd_serve(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_store(args: argparse.Namespace) -> int:
+    """prescreen lists import|export against the list store the service uses."""
+    import getpass
+
+    from app.lists import ListError
+    from app.settings import get_settings
+    from app.store import open_store
+    from app.store.records import to_json
+    from app.store.store import read_csv, write_csv
+
+    store = open_store(get_settings().database_url)
+    store.seed_from(args.data_dir)
+    if args.action == "export":
+        rows = store.export(args.kind)
+        text = (write_csv(args.kind, rows) if args.format == "csv"
+                else json.dumps([to_json(args.kind, r) for r in rows], ensure_ascii=False, indent=1) + "\n")
+        if args.file:
+            Path(args.file).write_text(text, encoding="utf-8")
+            print(f"{len(rows)} {args.kind} written to {args.file}", file=sys.stderr)
+        else:
+            sys.stdout.write(text)
+        return 0
+    if not args.file:
+        print("import: give the CSV file to read", file=sys.stderr)
+        return 2
+    try:
+        text = Path(args.file).read_text(encoding="utf-8-sig")
+    except (OSError, UnicodeDecodeError) as exc:
+        print(f"invalid: {args.file}: {exc}", file=sys.stderr)
+        return 1
+    try:
+        counts = store.import_records(args.kind, read_csv(args.kind, text), f"cli:{getpass.getuser()}",
+                                      replace=args.replace)
+    except ListError as exc:
+        print(f"invalid: {args.file}: {exc} (nothing was changed)", file=sys.stderr)
+        return 1
+    print(json.dumps({**counts, "list_revision": store.revision()}))
+    return 0
+
+
 def cmd_lists(args: argparse.Namespace) -> int:
     from app.lists import ListError, build_engine
+
+    if args.action in ("import", "export"):
+        return cmd_store(args)
 
     try:
         engine = build_engine(args.data_dir)
@@ -203,8 +246,13 @@ def main(argv: list[str] | None = None) -> int:
     c.add_argument("--exit-zero", action="store_true", help="exit 0 even when something is flagged")
     c.set_defaults(func=cmd_check)
 
-    ls = sub.add_parser("lists", help="inspect the lists")
-    ls.add_argument("action", choices=["stats", "validate"])
+    ls = sub.add_parser("lists", help="inspect the lists; import to and export from the list store")
+    ls.add_argument("action", choices=["stats", "validate", "import", "export"],
+                    help="stats/validate read data/; import/export work on the store (PRESCREEN_DATABASE_URL)")
+    ls.add_argument("file", nargs="?", help="import: CSV file to read; export: file to write (default: standard output)")
+    ls.add_argument("--kind", choices=["brands", "terms"], default="brands", help="import/export: which list")
+    ls.add_argument("--replace", action="store_true", help="import: delete the records the file does not have")
+    ls.add_argument("--format", choices=["csv", "json"], default="csv", help="export format")
     ls.add_argument("--show", type=int, default=20, help="how many review warnings to print (validate)")
     ls.set_defaults(func=cmd_lists)
 

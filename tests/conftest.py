@@ -38,18 +38,22 @@ class Server:
             self._tmp = tempfile.TemporaryDirectory(prefix="prescreen-test-")
             env["PRESCREEN_DATABASE_URL"] = f"sqlite:///{self._tmp.name}/lists.db"
         full_env = dict(os.environ, **env)
+        # the server's output goes to a file (a pipe nobody reads could fill up and stall it)
+        self.log = tempfile.NamedTemporaryFile(prefix="prescreen-server-", suffix=".log", delete=False)
         self.proc = subprocess.Popen(
             [sys.executable, "-m", "uvicorn", "--factory", "app.api.main:app_factory",
              "--host", "127.0.0.1", "--port", str(self.port), "--log-level", "warning"],
-            cwd=ROOT, env=full_env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+            cwd=ROOT, env=full_env, stdout=self.log, stderr=subprocess.STDOUT,
         )
+
+    def output(self) -> str:
+        return Path(self.log.name).read_text(encoding="utf-8", errors="replace")
 
     def wait_ready(self, timeout: float = 60.0) -> None:
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
             if self.proc.poll() is not None:
-                out = self.proc.stdout.read().decode(errors="replace") if self.proc.stdout else ""
-                raise RuntimeError(f"server exited with {self.proc.returncode}:\n{out}")
+                raise RuntimeError(f"server exited with {self.proc.returncode}:\n{self.output()}")
             try:
                 r = httpx.get(self.url + "/readyz", timeout=1.0)
                 if r.status_code == 200:

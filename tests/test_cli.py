@@ -7,8 +7,28 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 
 
-def run(*args: str) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-m", "app.cli", *args], cwd=ROOT, capture_output=True, text=True, timeout=120)
+def run(*args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess:
+    import os
+
+    return subprocess.run([sys.executable, "-m", "app.cli", *args], cwd=ROOT, capture_output=True, text=True,
+                          timeout=120, env=dict(os.environ, **(env or {})))
+
+
+def test_lists_import_and_export_work_on_the_store(tmp_path):
+    env = {"PRESCREEN_DATABASE_URL": f"sqlite:///{tmp_path}/cli.db"}
+    p = run("lists", "export", str(tmp_path / "terms.csv"), "--kind", "terms", env=env)
+    assert p.returncode == 0, p.stderr
+    assert (tmp_path / "terms.csv").read_text(encoding="utf-8").startswith("id,category,lang,forms,")
+    f = tmp_path / "new.csv"
+    f.write_text("id,name,categories,tier\nqq-one,Quorvane,toys,standard\nqq-two,Bad,nope,standard\n", encoding="utf-8")
+    p = run("lists", "import", str(f), env=env)
+    assert p.returncode == 1 and "line 3" in p.stderr and "nothing was changed" in p.stderr
+    f.write_text("id,name,categories,tier\nqq-one,Quorvane,toys,standard\n", encoding="utf-8")
+    p = run("lists", "import", str(f), env=env)
+    assert p.returncode == 0, p.stderr
+    assert json.loads(p.stdout)["created"] == 1
+    p = run("lists", "export", "--format", "json", env=env)
+    assert any(b["id"] == "qq-one" and b["categories"] == ["toys"] for b in json.loads(p.stdout))
 
 
 def test_check_title_prints_hits_and_exits_nonzero_on_block():

@@ -294,7 +294,7 @@ class Store:
     # ---- allowlist ------------------------------------------------------------------
     def allow_list(self) -> list[dict[str, Any]]:
         with self.engine.connect() as conn:
-            return [r._asdict() for r in conn.execute(select(S.allowlist).order_by(S.allowlist.c.id))]
+            return [{str(k): v for k, v in r._mapping.items()} for r in conn.execute(select(S.allowlist).order_by(S.allowlist.c.id))]
 
     def allow_add(self, phrase: str, note: str, actor: str) -> dict[str, Any]:
         phrase = " ".join(phrase.split())
@@ -335,7 +335,7 @@ class Store:
             rows = conn.execute(select(a).where(*conds).order_by(a.c.id.desc()).limit(limit).offset(offset))
             out = []
             for r in rows:
-                d = r._asdict()
+                d = {str(k): v for k, v in r._mapping.items()}
                 d["before"] = json.loads(d["before"]) if d["before"] else None
                 d["after"] = json.loads(d["after"]) if d["after"] else None
                 out.append(d)

@@ -26,7 +26,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from bench.workloads import compose_listings, compose_titles, data_dir_with_brands  # noqa: E402
+from bench.workloads import compose_listings, compose_titles, data_dir_with_brands
 
 
 def _listing(d: dict):

@@ -104,8 +104,7 @@ def compose_titles(n: int, seed: int = 11, *, shared: Path = SHARED) -> list[dic
     return [{"id": f"T{i}", "title": rng.choice(zh_titles if rng.random() < 0.3 else en_titles)} for i in range(n)]
 
 
-_SYLLABLES = ("ka ro mi ne lo va ti su be da xo ri po la ze fi gu ny qu ar el on is um ex "
-              "tor van bel dor mar kin sol ray fen lux zen vor tal bri cor").split()
+_SYLLABLES = ["ka", "ro", "mi", "ne", "lo", "va", "ti", "su", "be", "da", "xo", "ri", "po", "la", "ze", "fi", "gu", "ny", "qu", "ar", "el", "on", "is", "um", "ex", "tor", "van", "bel", "dor", "mar", "kin", "sol", "ray", "fen", "lux", "zen", "vor", "tal", "bri", "cor"]
 _HAN = "安宝博辰达德菲格航恒华佳嘉捷金凯朗雷力利龙美米纳欧派琪瑞森盛时斯泰特威维沃祥欣雅耀逸优宇元越泽卓"
 
 

@@ -13,8 +13,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from app.engine import Listing  # noqa: E402
-from app.lists import build_engine  # noqa: E402
+from app.engine import Listing
+from app.lists import build_engine
 
 
 def load_scorer(path: Path):
@@ -47,7 +47,7 @@ def main() -> int:
     for t, v in rep["false_alarm_rate_by_tag"].items():
         print(f"  false-alarm {t:17s} {v['records_flagged']:4d}/{v['records']:<4d} {v['rate']:.3f}")
     for c, v in rep["sensitive_by_category"].items():
-        print(f"  sensitive {str(c):20s} P={v['precision']:.3f} R={v['recall']:.3f} tp={v['tp']} fp={v['fp']} fn={v['fn']}")
+        print(f"  sensitive {c!s:20s} P={v['precision']:.3f} R={v['recall']:.3f} tp={v['tp']} fp={v['fp']} fn={v['fn']}")
     for title, rows in (("misses", rep["misses"]), ("false alarms", rep["false_alarms"])):
         print(f"{title} ({len(rows)}):")
         for row in rows[: args.show]:

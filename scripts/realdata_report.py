@@ -19,8 +19,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from app.engine import Listing  # noqa: E402
-from app.lists import build_engine  # noqa: E402
+from app.engine import Listing
+from app.lists import build_engine
 
 COUNTED = {"high", "medium"}
 

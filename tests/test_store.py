@@ -37,7 +37,7 @@ def test_two_processes_starting_together_seed_once(tmp_path):
     for t in threads:
         t.join()
     assert sorted(results) == [False, False, True]
-    rows, total = stores[0].search("brands", limit=1)
+    _, total = stores[0].search("brands", limit=1)
     assert total > 4000
     assert stores[0].revision() == 1
 

@@ -15,18 +15,18 @@ from fastapi.responses import Response, StreamingResponse
 from pydantic import ValidationError
 
 from app import __version__
+from app.api.auth import parse_keys
 from app.api.limits import BodySizeLimit
+from app.api.lists_api import WAIT_SECONDS, add_list_routes
+from app.api.live import EngineHolder, LiveLists
 from app.api.schemas import (
     BatchRequest,
     BatchResponse,
+    LimitError,
     ListsResponse,
     ScreenRequest,
     ScreenResponse,
 )
-from app.api.schemas import LimitError
-from app.api.auth import parse_keys
-from app.api.lists_api import WAIT_SECONDS, add_list_routes
-from app.api.live import EngineHolder, LiveLists
 from app.engine import Engine
 from app.settings import Settings, get_settings
 from app.store import Store, open_store

@@ -15,7 +15,13 @@ import jellyfish
 from rapidfuzz import process
 from rapidfuzz.distance import OSA
 
-from app.engine.chinese import WordBoundaries, load_shape_table, pinyin_of, sound_key, syllable_parts
+from app.engine.chinese import (
+    WordBoundaries,
+    load_shape_table,
+    pinyin_of,
+    sound_key,
+    syllable_parts,
+)
 from app.engine.document import TOKEN_RE
 from app.engine.models import Brand
 from app.engine.normalize import fold_name, is_han

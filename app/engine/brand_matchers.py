@@ -10,7 +10,13 @@ from dataclasses import dataclass, field
 import jellyfish
 from rapidfuzz.distance import OSA
 
-from app.engine.brand_index import BrandIndex, MarkEntry, Role, collapse_repeats, fuzzy_depth
+from app.engine.brand_index import (
+    BrandIndex,
+    MarkEntry,
+    Role,
+    collapse_repeats,
+    fuzzy_depth,
+)
 from app.engine.chinese import pinyin_of, sound_key, syllable_parts
 from app.engine.document import FieldDoc, Gap
 from app.engine.models import MatchType
@@ -447,7 +453,7 @@ class HanSoundShapeMatcher(BrandMatcher):
                     if index.boundaries.is_word(text, 50):
                         continue  # an ordinary word that happens to sound or look alike
                     if kind[0] == MatchType.HOMOPHONE:
-                        explain = (MatchType.HOMOPHONE, 0.85, "same sound (pinyin " + " ".join((pinyin_of(e.key) or [])) + ")")
+                        explain = (MatchType.HOMOPHONE, 0.85, "same sound (pinyin " + " ".join(pinyin_of(e.key) or []) + ")")
                     else:
                         diff = [f"{a} looks like {b}" for a, b in zip(text, e.key) if a != b]
                         explain = (MatchType.SHAPE, 0.85, ", ".join(diff))

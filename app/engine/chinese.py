@@ -6,7 +6,7 @@ from __future__ import annotations
 import logging
 import threading
 import unicodedata
-from functools import lru_cache
+from functools import cache, lru_cache
 from pathlib import Path
 
 import jieba
@@ -38,7 +38,7 @@ def split_syllable(s: str) -> tuple[str, str]:
     return "", s
 
 
-@lru_cache(maxsize=None)
+@cache
 def syllable_parts(ch: str) -> tuple[str, str] | None:
     """(initial, final) of a Han character's first reading, or None."""
     syl = pinyin_of(ch)

@@ -25,17 +25,12 @@ COMPARISONS = frozenset({"like", "as", "than"})
 SKIPPABLE = frozenset({"the", "a", "an", "your", "all", "most", "any", "both", "new", "old", "versions", "models", "generations", "of"})
 CHAIN = frozenset({"and", "or", "amp", "plus"})
 ACCESSORY_NOUNS = frozenset(
-    "case cases cover covers band bands strap straps charger chargers cable cables adapter adapters "
-    "battery batteries protector protectors skin skins holder holders mount mounts stand stands dock "
-    "docks filter filters refill refills parts accessories accessory replacement keyboard remote "
-    "controller grips grip sleeve sleeves pouch tips cushions pads earpads bracket shell film lens "
-    "lenses glass tempered hook hooks brush heads nozzle attachment attachments".split()
+    ["case", "cases", "cover", "covers", "band", "bands", "strap", "straps", "charger", "chargers", "cable", "cables", "adapter", "adapters", "battery", "batteries", "protector", "protectors", "skin", "skins", "holder", "holders", "mount", "mounts", "stand", "stands", "dock", "docks", "filter", "filters", "refill", "refills", "parts", "accessories", "accessory", "replacement", "keyboard", "remote", "controller", "grips", "grip", "sleeve", "sleeves", "pouch", "tips", "cushions", "pads", "earpads", "bracket", "shell", "film", "lens", "lenses", "glass", "tempered", "hook", "hooks", "brush", "heads", "nozzle", "attachment", "attachments"]
 )
 HAN_ACCESSORIES = ("手机壳", "保护壳", "保护套", "钢化膜", "贴膜", "充电器", "数据线", "表带", "配件",
                    "替换", "电池", "耳机套", "支架", "手柄", "收纳包", "保护膜", "壳", "膜")
 UNITS = frozenset(
-    "pcs pc pack packs piece pieces inch inches in ft feet oz ml l cm mm m kg g lb lbs w v mah hp "
-    "count ct sets set gallon qt cell cells".split()
+    ["pcs", "pc", "pack", "packs", "piece", "pieces", "inch", "inches", "in", "ft", "feet", "oz", "ml", "l", "cm", "mm", "m", "kg", "g", "lb", "lbs", "w", "v", "mah", "hp", "count", "ct", "sets", "set", "gallon", "qt", "cell", "cells"]
 )
 # Words that say a branded product is meant: genuine, official, bought abroad for you.
 BRAND_CONTEXT_LATIN = re.compile(r"(?<![a-z])(?:genuine|authentic|official|officially licensed)(?![a-z])")
@@ -170,7 +165,7 @@ def compatibility_cue(doc: FieldDoc, start: int, end: int, *, is_product_mark: b
             break
         words.append(tok.text)
     seq = list(reversed(words))  # nearest last
-    for n_skip in range(0, len(seq)):
+    for n_skip in range(len(seq)):
         head = seq[: len(seq) - n_skip]
         skipped = seq[len(seq) - n_skip:]
         if skipped and skipped[0] in COMPARISONS:

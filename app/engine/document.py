@@ -25,7 +25,7 @@ class Gap(IntEnum):
     BREAK = 2   # anything else: a new phrase starts
 
 
-_GAP_CACHE: dict[str, "Gap"] = {}
+_GAP_CACHE: dict[str, Gap] = {}
 
 
 def classify_gap(gap: str) -> Gap:

@@ -65,10 +65,7 @@ SENSITIVE_CATEGORIES = (
 )
 
 PRODUCT_CATEGORIES = frozenset(
-    "apparel footwear sportswear outdoor luxury bags watches jewelry eyewear electronics phones "
-    "computers audio cameras gaming toys entertainment sports drinkware kitchen home_appliances "
-    "home beauty personal_care health baby food beverages automotive tools pet stationery "
-    "luggage".split()
+    ["apparel", "footwear", "sportswear", "outdoor", "luxury", "bags", "watches", "jewelry", "eyewear", "electronics", "phones", "computers", "audio", "cameras", "gaming", "toys", "entertainment", "sports", "drinkware", "kitchen", "home_appliances", "home", "beauty", "personal_care", "health", "baby", "food", "beverages", "automotive", "tools", "pet", "stationery", "luggage"]
 )
 
 

@@ -6,15 +6,14 @@ suggestion, source, effective date); the checks themselves are the functions bel
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Callable
 
 from app.engine.models import PolicyRule
 
 # Words Amazon lets a title repeat: articles, prepositions and conjunctions.
 FUNCTION_WORDS = frozenset(
-    "a an the and or nor but so yet for of in on at to by with from as into onto per via "
-    "up off out over under than vs x & + / -".split()
+    ["a", "an", "the", "and", "or", "nor", "but", "so", "yet", "for", "of", "in", "on", "at", "to", "by", "with", "from", "as", "into", "onto", "per", "via", "up", "off", "out", "over", "under", "than", "vs", "x", "&", "+", "/", "-"]
 )
 _WORD = re.compile(r"[^\W_]+(?:['’][^\W_]+)?", re.UNICODE)
 

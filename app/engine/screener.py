@@ -13,7 +13,12 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from app.engine.brand_index import BrandIndex, Role
-from app.engine.brand_matchers import ALL_MATCHERS, BrandMatcher, Candidate, LatinNameMatcher
+from app.engine.brand_matchers import (
+    ALL_MATCHERS,
+    BrandMatcher,
+    Candidate,
+    LatinNameMatcher,
+)
 from app.engine.context import (
     CategoryMap,
     brand_context,
@@ -24,7 +29,6 @@ from app.engine.context import (
 )
 from app.engine.document import FieldDoc
 from app.engine.gate import Gate
-from app.engine.normalize import fold
 from app.engine.models import (
     Brand,
     BrandRef,
@@ -39,6 +43,7 @@ from app.engine.models import (
     Usage,
     Verdict,
 )
+from app.engine.normalize import fold
 from app.engine.policy import HIT_CHECKS, check_field
 from app.engine.sensitive import SensitiveMatcher
 

@@ -137,8 +137,8 @@ class SensitiveMatcher:
         # the words of each plain-word term, filed under its longest: a text that lacks
         # one of a term's words cannot contain the term
         self._term_words: dict[str, list[frozenset[str]]] = defaultdict(list)
-        for k, (terms, _) in self._phrases.words.items():
-            if terms:
+        for k, (found, _) in self._phrases.words.items():
+            if found:
                 words = k.split()
                 self._term_words[max(words, key=len)].append(frozenset(words))
         self._anchors = frozenset(self._term_words)

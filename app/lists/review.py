@@ -3,10 +3,9 @@
 names without their Simplified form)."""
 from __future__ import annotations
 
+import csv
 from collections import defaultdict
 from dataclasses import dataclass
-
-import csv
 from pathlib import Path
 
 import opencc

@@ -275,3 +275,21 @@ def test_importing_100k_brands_completes_while_the_service_keeps_answering(tmp_p
         srv.stop()
     assert answers and all(code == 200 for code, _ in answers), [a for a in answers if a[0] != 200][:3]
     assert {v for _, v in answers} >= {before["list_version"]}
+
+
+def test_two_instances_on_one_database_both_pick_up_a_change(tmp_path):
+    """Instances (or worker processes) sharing the store each watch its revision."""
+    url = f"sqlite:///{tmp_path}/shared.db"
+    a, b = start(url), start(url)
+    try:
+        with httpx.Client(base_url=a.url, timeout=60) as ca, httpx.Client(base_url=b.url, timeout=60) as cb:
+            brand = {"id": "plimsoq", "name": "Plimsoq", "categories": ["footwear"], "tier": "standard"}
+            assert ca.post("/v1/brands", json=brand, headers=AUTH).status_code == 201
+            deadline = time.monotonic() + 30
+            while "plimsoq" not in brand_ids(cb, "Plimsoq canvas shoes") and time.monotonic() < deadline:
+                time.sleep(0.2)
+            assert "plimsoq" in brand_ids(cb, "Plimsoq canvas shoes")
+            assert ca.get("/v1/lists").json()["list_version"] == cb.get("/v1/lists").json()["list_version"]
+    finally:
+        a.stop()
+        b.stop()

@@ -65,8 +65,31 @@ def render(listing: Listing, result: Screening, colour: bool) -> str:
     return "\n".join(lines)
 
 
+def cmd_catalogue(args: argparse.Namespace) -> int:
+    from app.catalogue.offline import default_workers, screen_file
+
+    mapping = None
+    if args.mapping:
+        try:
+            mapping = json.loads(args.mapping)
+        except ValueError:
+            print("--mapping: not valid JSON", file=sys.stderr)
+            return 2
+    counts = screen_file(Path(args.file), Path(args.out), data_dir=args.data_dir,
+                         workers=args.workers or default_workers(), mapping=mapping)
+    print(json.dumps({"rows": sum(counts.values()), **counts, "out": args.out}))
+    worst = 2 if counts.get("block") else 1 if counts.get("review") else 0
+    return 0 if args.exit_zero else (worst if worst < 2 else 3)
+
+
 def cmd_check(args: argparse.Namespace) -> int:
     from app.lists import build_engine
+
+    if args.out:
+        if not args.file:
+            print("--out needs --file", file=sys.stderr)
+            return 2
+        return cmd_catalogue(args)
 
     engine = build_engine(args.data_dir)
     colour = sys.stdout.isatty() and not args.json and os.environ.get("NO_COLOR") is None
@@ -237,13 +260,17 @@ def main(argv: list[str] | None = None) -> int:
     s.add_argument("--workers", type=int)
     s.set_defaults(func=cmd_serve)
 
-    c = sub.add_parser("check", help="screen a title or a JSONL file of listings")
+    c = sub.add_parser("check", help="screen a title, a JSONL file of listings, or a whole catalogue (--out)")
     c.add_argument("text", nargs="*", help="a title to screen")
     c.add_argument("--file", help="JSONL file, one listing object per line")
     c.add_argument("--json", action="store_true", help="one JSON result per line")
     c.add_argument("--category", help="category of the title given on the command line")
     c.add_argument("--brand", help="your own brand (never reported)")
     c.add_argument("--exit-zero", action="store_true", help="exit 0 even when something is flagged")
+    c.add_argument("--out", help="with --file: screen a whole catalogue (CSV, TSV, XLSX, JSONL) in parallel and "
+                                 "write one result row per input row here (.csv compact, .jsonl full)")
+    c.add_argument("--workers", type=int, default=0, help="with --out: worker processes (default: one per core)")
+    c.add_argument("--mapping", help='with --out: JSON column mapping, e.g. {"title": "Product Name"}')
     c.set_defaults(func=cmd_check)
 
     ls = sub.add_parser("lists", help="inspect the lists; import to and export from the list store")

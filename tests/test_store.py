@@ -22,7 +22,7 @@ def store(tmp_path):
 def test_migrations_apply_once_and_record_their_version(tmp_path):
     url = f"sqlite:///{tmp_path}/m.db"
     s = open_store(url)
-    assert s.schema_version() == 1
+    assert s.schema_version() == 2
     assert open_store(url).migrate() == []  # nothing left to apply
     assert s.revision() == 0
 

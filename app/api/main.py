@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import logging
+import os
 import threading
 from collections.abc import Iterator
 from contextlib import asynccontextmanager
@@ -17,6 +18,7 @@ from pydantic import ValidationError
 from app import __version__
 from app.api.auth import parse_keys
 from app.api.limits import BodySizeLimit
+from app.api.jobs_api import add_job_routes
 from app.api.lists_api import WAIT_SECONDS, add_list_routes
 from app.api.live import EngineHolder, LiveLists
 from app.api.schemas import (
@@ -27,6 +29,7 @@ from app.api.schemas import (
     ScreenRequest,
     ScreenResponse,
 )
+from app.catalogue.jobs import JobRunner, Jobs
 from app.engine import Engine
 from app.settings import Settings, get_settings
 from app.store import Store, open_store
@@ -57,7 +60,7 @@ def create_app(settings: Settings | None = None, engine: Engine | None = None, s
     fixed lists and has no list store."""
     settings = settings or get_settings()
     holder = EngineHolder()
-    state: dict[str, Any] = {"store": None, "live": None}
+    state: dict[str, Any] = {"store": None, "live": None, "jobs": None, "runner": None}
 
     def load() -> None:
         try:
@@ -67,6 +70,13 @@ def create_app(settings: Settings | None = None, engine: Engine | None = None, s
             live.refresh()
             state["store"], state["live"] = s, live
             live.start()
+            jobs = Jobs(s, settings.jobs_dir, settings.job_retention_hours)
+            runner = JobRunner(jobs, source={"database_url": settings.database_url, "data_dir": str(settings.data_dir)},
+                               workers=settings.job_workers or os.cpu_count() or 1,
+                               current_revision=lambda: holder.revision, callback_secret=settings.callback_secret,
+                               stale_seconds=settings.job_stale_seconds)
+            state["jobs"], state["runner"] = jobs, runner
+            runner.start()
             log.info("lists loaded: %s", holder.engine.stats() if holder.engine else None)
         except Exception as exc:  # noqa: BLE001 - reported by /readyz and the log
             holder.error = f"{type(exc).__name__}: {exc}"
@@ -90,6 +100,8 @@ def create_app(settings: Settings | None = None, engine: Engine | None = None, s
         yield
         if state["live"] is not None:
             state["live"].stop()
+        if state["runner"] is not None:
+            state["runner"].stop()
 
     app = FastAPI(
         title="Listing infringement pre-screener",
@@ -106,7 +118,8 @@ def create_app(settings: Settings | None = None, engine: Engine | None = None, s
         BodySizeLimit,
         limits={"/v1/screen/batch": settings.max_batch_body_bytes,
                 "/v1/brands/import": settings.max_batch_body_bytes,
-                "/v1/terms/import": settings.max_batch_body_bytes},
+                "/v1/terms/import": settings.max_batch_body_bytes,
+                "/v1/jobs": settings.max_upload_bytes + 65536},
         default=settings.max_body_bytes,
     )
 
@@ -209,6 +222,13 @@ def create_app(settings: Settings | None = None, engine: Engine | None = None, s
 
     add_list_routes(app, store=no_store, keys=parse_keys(settings.api_keys),
                     reads_need_key=settings.reads_need_key, changed=changed)
+
+    def poke_runner() -> None:
+        if state["runner"] is not None:
+            state["runner"].poke()
+
+    add_job_routes(app, jobs=lambda: state["jobs"], poke=poke_runner,
+                   max_upload_bytes=settings.max_upload_bytes, max_rows=settings.max_job_rows)
     return app
 
 

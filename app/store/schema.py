@@ -76,7 +76,50 @@ def _v1(conn: Connection) -> None:
         t.create(conn, checkfirst=True)
 
 
+jobs = Table(
+    "jobs", metadata,
+    Column("id", String(64), primary_key=True),
+    Column("status", String(16), nullable=False),       # queued, running, done, failed, cancelled
+    Column("filename", Text, nullable=False, default=""),
+    Column("format", String(8), nullable=False),
+    Column("options", Text, nullable=False, default="{}"),  # JSON: mapping, format
+    Column("callback_url", Text, nullable=True),
+    Column("input_path", Text, nullable=False),
+    Column("created_at", String(40), nullable=False),
+    Column("started_at", String(40), nullable=True),
+    Column("finished_at", String(40), nullable=True),
+    Column("heartbeat", String(40), nullable=True),      # the runner's last sign of life
+    Column("runner", String(64), nullable=True),
+    Column("total_rows", Integer, nullable=True),
+    Column("rows_done", Integer, nullable=False, default=0),
+    Column("counts", Text, nullable=False, default="{}"),  # JSON: verdict -> rows, "error" -> rows
+    Column("list_version", String(40), nullable=True),
+    Column("error", Text, nullable=True),
+    Column("cancel_requested", Integer, nullable=False, default=0),
+    Column("callback_status", Text, nullable=True),
+    Column("attempts", Integer, nullable=False, default=0),
+)
+
+job_results = Table(
+    "job_results", metadata,
+    Column("job_id", String(64), primary_key=True),
+    Column("seq", Integer, primary_key=True, autoincrement=False),  # 0-based order of the input rows
+    Column("row_number", Integer, nullable=False),
+    Column("sku", Text, nullable=True),
+    Column("verdict", String(10), nullable=True),
+    Column("risk_score", Integer, nullable=True),
+    Column("error", Text, nullable=True),
+    Column("result", Text, nullable=True),  # JSON: the full screening result (hits...)
+)
+
+
+def _v2(conn: Connection) -> None:
+    for t in (jobs, job_results):
+        t.create(conn, checkfirst=True)
+
+
 # (version, what it does, function): append only; never edit an applied migration
 MIGRATIONS: list[tuple[int, str, Callable[[Connection], None]]] = [
     (1, "brands, terms, allowlist, audit log, meta", _v1),
+    (2, "catalogue jobs and their result rows", _v2),
 ]

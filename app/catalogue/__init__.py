@@ -1,0 +1,1 @@
+"""Catalogue files: reading them (any format sellers have) and screening them as jobs."""

@@ -1,0 +1,99 @@
+"""Screening catalogue rows in worker processes, so a big catalogue uses every core.
+
+Each worker process builds its own engine once (from the list store, or from data/ for the
+offline command line) and screens chunks of rows; a chunk carries the list revision it
+should be screened with, and a worker whose lists are older rebuilds first. Workers run at
+a lower CPU priority, so the service's own requests stay quick while a job runs.
+"""
+from __future__ import annotations
+
+import multiprocessing
+import os
+from concurrent.futures import ProcessPoolExecutor
+from typing import Any
+
+from app.catalogue.reader import Row
+
+_STATE: dict[str, Any] = {}
+
+# result columns of the compact CSV
+CSV_COLUMNS = ("row", "sku", "verdict", "risk_score", "brands", "sensitive", "policy", "hits", "error")
+
+
+def _init(source: dict[str, Any], nice: int) -> None:
+    if nice:
+        try:
+            os.nice(nice)
+        except OSError:
+            pass
+    _STATE["source"] = source
+    _STATE["revision"] = None
+    _STATE["engine"] = None
+
+
+def _engine(revision: int | None):
+    if _STATE["engine"] is not None and _STATE["revision"] == revision:
+        return _STATE["engine"]
+    src = _STATE["source"]
+    from app.engine.screener import Engine
+    from app.lists.loader import build_engine, lists_from_records, load_resources
+
+    if src.get("database_url"):
+        from app.store import open_store
+
+        snap = open_store(src["database_url"], migrate=False).snapshot()
+        res = _STATE.get("resources") or load_resources(src["data_dir"])
+        _STATE["resources"] = res
+        engine = Engine(lists_from_records(snap.brands, snap.terms, snap.allow, src["data_dir"]), res)
+        revision = snap.revision
+    else:
+        engine = build_engine(src["data_dir"])
+    _STATE["engine"], _STATE["revision"] = engine, revision
+    return engine
+
+
+def screen_rows(rows: list[tuple[int, str | None, dict | None, str | None]], revision: int | None) -> list[dict]:
+    """Screen (row number, sku, listing fields, error) tuples; one result dict per row."""
+    from app.engine import Listing
+
+    engine = _engine(revision)
+    out = []
+    for number, sku, fields, error in rows:
+        if error is not None or fields is None:
+            out.append({"row": number, "sku": sku, "verdict": None, "risk_score": None, "error": error, "result": None})
+            continue
+        try:
+            listing = Listing(
+                id=fields.get("id"), title=fields.get("title", ""), bullets=tuple(fields.get("bullets", ())),
+                description=fields.get("description", ""), search_terms=fields.get("search_terms", ""),
+                brand=fields.get("brand"), category=fields.get("category"), marketplace=fields.get("marketplace"))
+            res = engine.screen(listing).to_dict()
+            out.append({"row": number, "sku": sku, "verdict": res["verdict"], "risk_score": res["risk_score"],
+                        "error": None, "result": res})
+        except Exception as exc:  # noqa: BLE001 - one bad row becomes an error row, never a lost job
+            out.append({"row": number, "sku": sku, "verdict": None, "risk_score": None,
+                        "error": f"could not screen this row: {type(exc).__name__}: {exc}", "result": None})
+    return out
+
+
+def as_task(rows: list[Row]) -> list[tuple[int, str | None, dict | None, str | None]]:
+    return [(r.number, r.sku, r.listing, r.error) for r in rows]
+
+
+def pool(workers: int, source: dict[str, Any], nice: int = 5) -> ProcessPoolExecutor:
+    """Worker processes (started fresh, not forked from a threaded server)."""
+    ctx = multiprocessing.get_context("spawn")
+    return ProcessPoolExecutor(max_workers=workers, mp_context=ctx, initializer=_init, initargs=(source, nice))
+
+
+def compact(result: dict) -> dict[str, Any]:
+    """One CSV row of a result: matched texts with their brands, terms and rules."""
+    res = result.get("result") or {}
+    hits = res.get("hits") or []
+    brands = "; ".join(f"{h['text']} = {h['brand']['name']}" + (f" ({h['usage']})" if h.get("usage") else "")
+                       + f" [{h['severity']}]" for h in hits if h["kind"] == "brand")
+    sensitive = "; ".join(f"{h['text']} = {h['category']} [{h['severity']}]" for h in hits if h["kind"] == "sensitive")
+    policy = "; ".join(f"{h['rule']} [{h['severity']}]" for h in hits if h["kind"] == "policy")
+    return {"row": result["row"], "sku": result.get("sku") or "", "verdict": result.get("verdict") or "error",
+            "risk_score": "" if result.get("risk_score") is None else result["risk_score"], "brands": brands,
+            "sensitive": sensitive, "policy": policy, "hits": len(hits), "error": result.get("error") or ""}

@@ -188,7 +188,7 @@ class _Receiver(BaseHTTPRequestHandler):
     calls: list[tuple[dict, bytes, int]] = []
     fail_first = 1
 
-    def do_POST(self) -> None:  # noqa: N802 - http.server's name
+    def do_POST(self) -> None:
         body = self.rfile.read(int(self.headers["Content-Length"]))
         status = 500 if len(type(self).calls) < type(self).fail_first else 200
         type(self).calls.append((dict(self.headers), body, status))

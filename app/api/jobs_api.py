@@ -58,18 +58,12 @@ def add_job_routes(app: FastAPI, *, jobs: Callable[[], Jobs | None], poke: Calla
             return _error(422, "invalid_format", "format: one of csv, tsv, xlsx, jsonl", "format")
         if callback_url is not None and not callback_url.startswith(("http://", "https://")):
             return _error(422, "invalid_callback", "callback_url: an http:// or https:// address", "callback_url")
-        j.jobs_dir.mkdir(parents=True, exist_ok=True)
-        tmp = Path(tempfile.mkstemp(dir=j.jobs_dir, prefix="upload-")[1])
-        size = 0
+        tmp = await run_in_threadpool(_save, file.file, j.jobs_dir, max_upload_bytes)
+        if tmp is None:
+            return _error(413, "file_too_large",
+                          f"file: larger than {max_upload_bytes} bytes (PRESCREEN_MAX_UPLOAD_BYTES)", "file")
         try:
-            with tmp.open("wb") as out:
-                while chunk := await file.read(1 << 20):
-                    size += len(chunk)
-                    if size > max_upload_bytes:
-                        return _error(413, "file_too_large",
-                                      f"file: larger than {max_upload_bytes} bytes (PRESCREEN_MAX_UPLOAD_BYTES)", "file")
-                    out.write(chunk)
-            if size == 0:
+            if tmp.stat().st_size == 0:
                 return _error(422, "empty_file", "file: the file is empty", "file")
             try:
                 job = await run_in_threadpool(j.create, tmp, file.filename or "", mapping=explicit, fmt=format,
@@ -146,6 +140,24 @@ def add_job_routes(app: FastAPI, *, jobs: Callable[[], Jobs | None], poke: Calla
         headers = {"Content-Disposition": f'attachment; filename="job-{job_id}.{format}"',
                    "X-Job-Status": job["status"]}
         return StreamingResponse(lines(), media_type=media, headers=headers)
+
+
+def _save(src, folder: Path, limit: int) -> Path | None:
+    """Copy the received upload beside the jobs (off the event loop); None if over the limit."""
+    folder.mkdir(parents=True, exist_ok=True)
+    fd, name = tempfile.mkstemp(dir=folder, prefix="upload-")
+    tmp = Path(name)
+    size = 0
+    with open(fd, "wb") as out:
+        while chunk := src.read(1 << 20):
+            size += len(chunk)
+            if size > limit:
+                break
+            out.write(chunk)
+    if size > limit:
+        tmp.unlink(missing_ok=True)
+        return None
+    return tmp
 
 
 def _links(job_id: str) -> dict[str, str]:

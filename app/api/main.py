@@ -17,8 +17,8 @@ from pydantic import ValidationError
 
 from app import __version__
 from app.api.auth import parse_keys
-from app.api.limits import BodySizeLimit
 from app.api.jobs_api import add_job_routes
+from app.api.limits import BodySizeLimit
 from app.api.lists_api import WAIT_SECONDS, add_list_routes
 from app.api.live import EngineHolder, LiveLists
 from app.api.schemas import (

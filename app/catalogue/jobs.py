@@ -20,7 +20,7 @@ import time
 import uuid
 from collections import deque
 from concurrent.futures.process import BrokenProcessPool
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -41,7 +41,7 @@ ACTIVE = ("queued", "running")
 
 
 def _now() -> datetime:
-    return datetime.now(timezone.utc)
+    return datetime.now(UTC)
 
 
 def _iso(t: datetime | None = None) -> str:
@@ -275,7 +275,7 @@ class JobRunner:
                 if job is not None:
                     self._run_job(job)
                     continue
-            except Exception:  # noqa: BLE001 - the runner must outlive any one failure
+            except Exception:
                 log.exception("job runner")
             self._wake.wait(self.poll)
             self._wake.clear()

@@ -59,6 +59,29 @@ def test_check_file(tmp_path):
     assert lines[0]["hits"][0]["brand"]["id"] == "nike" and lines[1]["verdict"] == "pass"
 
 
+def test_check_catalogue_to_results_file(tmp_path):
+    """--out screens a whole catalogue in worker processes: one result row per input row."""
+    import csv
+
+    import openpyxl
+
+    wb = openpyxl.Workbook()
+    wb.active.append(["SKU", "标题", "描述"])
+    for i in range(600):
+        wb.active.append([f"K{i}", "耐克同款 跑鞋" if i % 3 == 0 else "纯棉 袜子", None if i != 7 else "包邮"])
+    wb.active.append(["K-empty", None, None])
+    wb.save(tmp_path / "cat.xlsx")
+    out = tmp_path / "res.csv"
+    p = run("check", "--file", str(tmp_path / "cat.xlsx"), "--out", str(out), "--workers", "2")
+    assert p.returncode == 3, p.stderr
+    assert "601/601 rows" in p.stderr and "rows/s" in p.stderr
+    rows = list(csv.DictReader(out.open(encoding="utf-8")))
+    assert len(rows) == 601 and [r["sku"] for r in rows[:3]] == ["K0", "K1", "K2"]
+    assert rows[0]["verdict"] == "block" and "Nike" in rows[0]["brands"]
+    assert rows[7]["sensitive"] and rows[-1]["verdict"] == "error"
+    assert json.loads(p.stdout)["rows"] == 601
+
+
 def test_check_file_with_bad_line_names_it(tmp_path):
     f = tmp_path / "bad.jsonl"
     f.write_text('{"title": "ok"}\n{"title": \n', encoding="utf-8")

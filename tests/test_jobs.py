@@ -32,7 +32,7 @@ def start(tmp: Path, **env: str) -> Server:
 @pytest.fixture(scope="module")
 def api(tmp_path_factory):
     tmp = tmp_path_factory.mktemp("jobs")
-    srv = start(tmp, PRESCREEN_MAX_UPLOAD_BYTES="2000000")
+    srv = start(tmp, PRESCREEN_MAX_UPLOAD_BYTES="2000000", PRESCREEN_MAX_JOB_ROWS="30000")
     try:
         with httpx.Client(base_url=srv.url, timeout=120) as c:
             yield c
@@ -182,6 +182,23 @@ def test_uploads_that_cannot_be_read_get_a_clear_4xx(api):
     job = submit(api, "mapped.csv", b"sku,Produkt\n1,Nikey Schuhe\n", mapping='{"title": "Produkt", "id": "sku"}')
     out = results(api, wait(api, job["id"])["id"])
     assert out[0]["sku"] == "1" and out[0]["verdict"] == "block"
+
+
+def test_cancel_and_row_limit(api):
+    job = submit(api, "many.csv", _big_catalogue(25_000))
+    deadline = time.monotonic() + 120
+    while api.get(f"/v1/jobs/{job['id']}").json()["rows_done"] == 0:
+        assert time.monotonic() < deadline
+        time.sleep(0.05)
+    assert api.post(f"/v1/jobs/{job['id']}/cancel").status_code == 200
+    done = wait(api, job["id"])
+    assert done["status"] == "cancelled" and 0 < done["rows_done"] < 25_000
+    assert len(results(api, job["id"])) == done["rows_done"]  # what was screened stays available
+    assert api.post("/v1/jobs/nope/cancel").status_code == 404
+
+    job = submit(api, "too-many.csv", _big_catalogue(30_001))
+    done = wait(api, job["id"])
+    assert done["status"] == "failed" and "at most 30000" in done["error"]
 
 
 class _Receiver(BaseHTTPRequestHandler):

@@ -6,7 +6,9 @@ ENV PYTHONDONTWRITEBYTECODE=1 \
     PIP_NO_CACHE_DIR=1 \
     PRESCREEN_HOST=0.0.0.0 \
     PRESCREEN_PORT=8000 \
-    PRESCREEN_DATA_DIR=/app/data
+    PRESCREEN_DATA_DIR=/app/data \
+    PRESCREEN_DATABASE_URL=sqlite:////var/lib/prescreen/prescreen.db \
+    PRESCREEN_JOBS_DIR=/var/lib/prescreen/jobs
 
 WORKDIR /app
 COPY pyproject.toml README.md ./
@@ -14,7 +16,11 @@ COPY app ./app
 COPY data ./data
 RUN pip install . \
     && useradd --system --uid 10001 --home-dir /app prescreen \
-    && chown -R prescreen /app
+    && mkdir -p /var/lib/prescreen \
+    && chown -R prescreen /app /var/lib/prescreen
+
+# the list store and catalogue jobs: keep them on a volume so they outlive the container
+VOLUME /var/lib/prescreen
 
 USER prescreen
 # Warm jieba's dictionary cache as the service user so the first start is quick.

@@ -253,6 +253,19 @@ def _big_catalogue(n: int) -> bytes:
     return buf.getvalue().encode()
 
 
+def _children(pid: int) -> list[int]:
+    """Processes whose parent is `pid` (Linux /proc)."""
+    out = []
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        if int(fields[1]) == pid:
+            out.append(int(stat.parent.name))
+    return out
+
+
 @pytest.mark.parametrize("how", ["graceful", "killed"])
 def test_a_big_job_survives_a_restart_in_the_middle(tmp_path, how):
     """100,000 listings; the service is stopped (gracefully, or killed outright) while the
@@ -270,11 +283,17 @@ def test_a_big_job_survives_a_restart_in_the_middle(tmp_path, how):
                 assert time.monotonic() < deadline and j["status"] in ("queued", "running"), j
                 time.sleep(0.1)
     finally:
+        workers = _children(srv.proc.pid)
         if how == "killed":
             srv.proc.send_signal(signal.SIGKILL)
             srv.proc.wait()
         else:
             srv.stop()
+    assert workers, "the job ran in no worker process"
+    deadline = time.monotonic() + 10
+    while any(Path(f"/proc/{pid}").exists() for pid in workers) and time.monotonic() < deadline:
+        time.sleep(0.2)
+    assert not [pid for pid in workers if Path(f"/proc/{pid}").exists()], "worker processes outlived the server"
     assert j["rows_done"] < n, "finished before the restart; nothing was tested"
     srv = start(tmp_path, PRESCREEN_JOB_STALE_SECONDS="3")
     try:

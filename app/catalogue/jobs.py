@@ -261,7 +261,7 @@ class JobRunner:
         self._stop.set()
         self._wake.set()
         if self._pool is not None:
-            self._pool.shutdown(wait=False, cancel_futures=True)
+            work.stop_pool(self._pool)
         if self._thread is not None:
             self._thread.join(timeout=15)
 

@@ -9,6 +9,9 @@ from __future__ import annotations
 
 import multiprocessing
 import os
+import signal
+import threading
+import time
 from concurrent.futures import ProcessPoolExecutor
 from typing import Any
 
@@ -20,7 +23,27 @@ _STATE: dict[str, Any] = {}
 CSV_COLUMNS = ("row", "sku", "verdict", "risk_score", "brands", "sensitive", "policy", "hits", "error")
 
 
-def _init(source: dict[str, Any], nice: int) -> None:
+def _exit_with_parent(parent: int) -> None:
+    """A worker must not outlive the process that started it (killed servers leave no
+    orphans): ask Linux to signal us when the parent dies, and watch for it as well."""
+    try:
+        import ctypes
+
+        ctypes.CDLL("libc.so.6", use_errno=True).prctl(1, signal.SIGTERM)  # PR_SET_PDEATHSIG
+    except (OSError, AttributeError):
+        pass
+
+    def watch() -> None:
+        while True:
+            time.sleep(1.0)
+            if os.getppid() != parent:
+                os._exit(0)
+
+    threading.Thread(target=watch, name="parent-watch", daemon=True).start()
+
+
+def _init(source: dict[str, Any], nice: int, parent: int) -> None:
+    _exit_with_parent(parent)
     if nice:
         try:
             os.nice(nice)
@@ -83,7 +106,19 @@ def as_task(rows: list[Row]) -> list[tuple[int, str | None, dict | None, str | N
 def pool(workers: int, source: dict[str, Any], nice: int = 5) -> ProcessPoolExecutor:
     """Worker processes (started fresh, not forked from a threaded server)."""
     ctx = multiprocessing.get_context("spawn")
-    return ProcessPoolExecutor(max_workers=workers, mp_context=ctx, initializer=_init, initargs=(source, nice))
+    return ProcessPoolExecutor(max_workers=workers, mp_context=ctx, initializer=_init,
+                               initargs=(source, nice, os.getpid()))
+
+
+def stop_pool(executor: ProcessPoolExecutor) -> None:
+    """Stop at once: drop queued work and end the worker processes."""
+    procs = list((getattr(executor, "_processes", None) or {}).values())
+    executor.shutdown(wait=False, cancel_futures=True)
+    for p in procs:
+        if p.is_alive():
+            p.terminate()
+    for p in procs:
+        p.join(timeout=5)
 
 
 def compact(result: dict) -> dict[str, Any]:

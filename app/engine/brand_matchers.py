@@ -243,8 +243,13 @@ class TokenMatcher(BrandMatcher):
 
     def find(self, doc: FieldDoc, index: BrandIndex) -> list[Candidate]:
         out = []
+        cache = index_cache(index, self.name)
+        get = cache.get
         for tok in doc.tokens:
-            for entry, match, score, why, disguised, weak in self.cached(tok.text, index):
+            found = get(tok.text)
+            if found is None:
+                found = cache[tok.text] = self.lookup(tok.text, index)
+            for entry, match, score, why, disguised, weak in found:
                 out.append(Candidate(tok.start, tok.end, entry, match, score, list(why), disguised, weak))
         return out
 

@@ -73,8 +73,10 @@ class FieldDoc:
     def build(cls, fld: Field, index: int | None, text: str, folded: Folded | None = None) -> FieldDoc:
         folded = folded if folded is not None else fold(text)
         ft = folded.text
-        tokens = [Token(m.start(), m.end(), m.group()) for m in TOKEN_RE.finditer(ft)]
-        gaps = [classify_gap(ft[a.end:b.start]) for a, b in zip(tokens, tokens[1:])]
+        tokens = [Token(*m.span(), m.group()) for m in TOKEN_RE.finditer(ft)]
+        known = _GAP_CACHE.get
+        gaps = [g if (g := known(ft[a.end:b.start])) is not None else classify_gap(ft[a.end:b.start])
+                for a, b in zip(tokens, tokens[1:])]
         return cls(fld, index, text, folded, tokens, gaps)
 
     @cached_property

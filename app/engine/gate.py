@@ -52,9 +52,10 @@ class Gate:
                 words[t] = f
             flags |= f
         names = bool(flags & _NAME)
-        if not names and self._names:
-            index = self.index
-            names = any(LatinNameMatcher.may_join(a, b, index) for a, b in zip(toks, toks[1:]))
+        if not names and self._names and self.index.latin_ac is not None:
+            # LatinNameMatcher.may_join, inlined: this runs for every pair of words
+            starts_name = self.index.latin_ac.match
+            names = any(starts_name(a + b) for a, b in zip(toks, toks[1:]))
         if not names and not flags & _WORD and not self._always:
             return [], sensitive
         run = [m for m in self.matchers

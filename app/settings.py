@@ -31,7 +31,8 @@ class Settings(BaseSettings):
     jobs_dir: Path = Field(Path("var/jobs"), description="where uploaded catalogue files are kept while their jobs live")
     max_upload_bytes: int = Field(256 * 1_048_576, ge=1024, description="largest catalogue file for POST /v1/jobs")
     max_job_rows: int = Field(1_000_000, ge=1, description="most rows in one catalogue job")
-    job_workers: int = Field(0, ge=0, le=64, description="worker processes screening jobs (0: one per core)")
+    job_workers: int = Field(0, ge=0, le=64,
+                             description="worker processes screening jobs, per server process (0: cores / PRESCREEN_WORKERS)")
     job_retention_hours: float = Field(168.0, gt=0, description="how long finished jobs and their results are kept")
     callback_secret: str = Field("", description="HMAC-SHA256 key signing job callbacks (X-Prescreen-Signature)")
     job_stale_seconds: float = Field(30.0, gt=0, description="a running job whose runner was silent this long is taken over")

@@ -72,7 +72,8 @@ def create_app(settings: Settings | None = None, engine: Engine | None = None, s
             live.start()
             jobs = Jobs(s, settings.jobs_dir, settings.job_retention_hours)
             runner = JobRunner(jobs, source={"database_url": settings.database_url, "data_dir": str(settings.data_dir)},
-                               workers=settings.job_workers or os.cpu_count() or 1,
+                               # the cores are shared by every server process, each with its own runner
+                               workers=settings.job_workers or max(1, (os.cpu_count() or 1) // settings.workers),
                                current_revision=lambda: holder.revision, callback_secret=settings.callback_secret,
                                stale_seconds=settings.job_stale_seconds)
             state["jobs"], state["runner"] = jobs, runner

@@ -37,6 +37,7 @@ log = logging.getLogger("prescreen")
 CHUNK = 250            # rows per task sent to a worker process
 STALE_SECONDS = 30.0   # a running job without a heartbeat this long is taken over
 MAX_ATTEMPTS = 3       # runs of a job whose worker processes keep dying
+IDLE_POOL_SECONDS = 300.0  # worker processes are stopped after this long without a job
 ACTIVE = ("queued", "running")
 
 
@@ -247,6 +248,7 @@ class JobRunner:
         self._pool = None
         self._thread: threading.Thread | None = None
         self._last_sweep = 0.0
+        self._last_job = time.monotonic()
 
     def start(self) -> None:
         self._thread = threading.Thread(target=self._run, name="job-runner", daemon=True)
@@ -274,7 +276,11 @@ class JobRunner:
                 job = self.jobs.claim(self.name, self.stale_seconds)
                 if job is not None:
                     self._run_job(job)
+                    self._last_job = time.monotonic()
                     continue
+                if self._pool is not None and time.monotonic() - self._last_job > IDLE_POOL_SECONDS:
+                    work.stop_pool(self._pool)  # idle workers give their memory back
+                    self._pool = None
             except Exception:
                 log.exception("job runner")
             self._wake.wait(self.poll)

@@ -78,6 +78,7 @@ NEGATIVE = [
     ("Puumaa suede shoes", "Shoes", "no typo matching for a name that is an ordinary word (puma)"),
     ("Citrine yellow party balloons x 50", "Party Supplies", "a rarer dictionary word is a typo only where the context backs the brand (Citroën)"),
     ("Mind haker laptop skin", "Computers", "five-letter names: a changed consonant makes another word (Haier)"),
+    ("Bloodstone pendant in silver", "Jewellery", "two everyday words written as one are a word, not a typo (Blundstone)"),
 ]
 
 

@@ -288,6 +288,12 @@ class RepeatedLetterMatcher(TokenMatcher):
                      for key in sorted(index.collapsed.get(collapse_repeats(t), ())) for e in index.latin[key])
 
 
+def _compound(t: str, words: frozenset[str]) -> bool:
+    """Two everyday words of four letters or more written as one (bluestone, sunflower):
+    a word of its own, not a misspelt name."""
+    return any(t[:k] in words and t[k:] in words for k in range(4, len(t) - 3))
+
+
 class _UnknownWordMatcher(TokenMatcher):
     """Looks up words that are neither names nor English words and turns what the lookup
     finds into candidates: the shared frame of typos and sound-alikes."""
@@ -296,7 +302,7 @@ class _UnknownWordMatcher(TokenMatcher):
 
     def lookup(self, t: str, index: BrandIndex) -> tuple[Template, ...]:
         if (len(t) < 4 or len(t) > index.max_fuzzy_len or not t.isalpha() or t in index.real_words
-                or t in index.latin):
+                or t in index.latin or _compound(t, index.common_words)):
             return ()
         weak = t in index.rare_words
         return tuple((e, self.match, self._score(dist), (why.format(name=e.surface),), True, weak)

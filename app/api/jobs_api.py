@@ -78,7 +78,7 @@ def add_job_routes(app: FastAPI, *, jobs: Callable[[], Jobs | None], poke: Calla
         return _json({**job, "links": _links(job["id"])}, 202)
 
     @app.get("/v1/jobs", tags=["jobs"])
-    async def list_jobs(limit: int = Query(50, ge=1, le=500), offset: int = Query(0, ge=0)) -> Response:
+    async def list_jobs(limit: int = Query(50, ge=1, le=500), offset: int = Query(0, ge=0, le=1_000_000_000)) -> Response:
         j = opened()
         if isinstance(j, Response):
             return j

@@ -11,7 +11,7 @@ from collections.abc import Callable
 from typing import Any
 
 import orjson
-from fastapi import FastAPI, Query, Request
+from fastapi import FastAPI, Path, Query, Request
 from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import Response
 
@@ -121,7 +121,7 @@ def add_list_routes(app: FastAPI, *, store: Callable[[], Store | None], keys: tu
         return await finish(await run_in_threadpool(s.revision), wait, item, 201)
 
     @app.delete("/v1/allowlist/{item_id}", tags=["lists"])
-    async def allow_delete(item_id: int, request: Request, wait: bool = False) -> Response:
+    async def allow_delete(request: Request, item_id: int = Path(ge=1, le=2**62), wait: bool = False) -> Response:
         who = authorize(request, write=True)
         if isinstance(who, Response):
             return who
@@ -137,7 +137,7 @@ def add_list_routes(app: FastAPI, *, store: Callable[[], Store | None], keys: tu
     @app.get("/v1/audit", tags=["lists"])
     async def audit(request: Request, entity: str | None = Query(None, pattern="^(brands|terms|allowlist)$"),
                     entity_id: str | None = None, limit: int = Query(50, ge=1, le=1000),
-                    offset: int = Query(0, ge=0)) -> Response:
+                    offset: int = Query(0, ge=0, le=1_000_000_000)) -> Response:
         """Every change to the lists, newest first: who, when, what, before and after."""
         who = authorize(request, write=False)
         if isinstance(who, Response):
@@ -154,7 +154,7 @@ def _add_kind_routes(app: FastAPI, kind: str, authorize, opened, body_json, fini
     one = kind[:-1]
 
     async def list_items(request: Request, q: str | None = Query(None, max_length=200),
-                         limit: int = Query(50, ge=1, le=1000), offset: int = Query(0, ge=0)) -> Response:
+                         limit: int = Query(50, ge=1, le=1000), offset: int = Query(0, ge=0, le=1_000_000_000)) -> Response:
         who = authorize(request, write=False)
         if isinstance(who, Response):
             return who

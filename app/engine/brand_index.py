@@ -24,7 +24,7 @@ from app.engine.chinese import (
 )
 from app.engine.document import TOKEN_RE
 from app.engine.models import Brand
-from app.engine.normalize import fold_name, is_han
+from app.engine.normalize import fold_name
 
 _CAMEL = re.compile(r"(?<=[a-z])(?=[A-Z])")
 
@@ -197,7 +197,7 @@ class BrandIndex:
         ordinary = name in b.ordinary
         folded = fold_name(name)
         self.name_lookup[_lookup_key(name)].add(b.id)
-        if folded and all(is_han(c) for c in folded):
+        if folded and _ALL_HAN.fullmatch(folded):
             entry = MarkEntry(b, name, mark, role if role != Role.NAME else Role.ZH, ordinary, folded, frozenset(), 1)
             if entry not in self.han[folded]:
                 self.han[folded].append(entry)
@@ -205,7 +205,7 @@ class BrandIndex:
                 if len(folded) >= 2:
                     self.sound[sound_key(folded)].append(entry)
                     self.shape[self.shape_fold(folded)].append(entry)
-        elif any(is_han(c) for c in folded):
+        elif _ANY_HAN.search(folded):
             if len(folded) <= 3 and any(c.isdigit() for c in folded):
                 ordinary = True  # 5号: a number and a counter word are ordinary text
             entry = MarkEntry(b, name, mark, role, ordinary, folded, frozenset(), 1)
@@ -281,4 +281,10 @@ class BrandIndex:
 
 
 def _lookup_key(name: str) -> str:
-    return "".join(TOKEN_RE.findall(fold_name(name))) or fold_name(name).strip()
+    folded = fold_name(name)
+    return "".join(TOKEN_RE.findall(folded)) or folded.strip()
+
+
+_HAN_CLASS = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"  # the ranges is_han accepts
+_ALL_HAN = re.compile(f"[{_HAN_CLASS}]+")
+_ANY_HAN = re.compile(f"[{_HAN_CLASS}]")

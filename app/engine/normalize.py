@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import unicodedata
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, lru_cache
 
 import opencc
 
@@ -130,6 +130,7 @@ def fold(text: str) -> Folded:
 _ASCII_CONTROLS = {c: " " for c in range(32) if chr(c) not in "\n\r\t"} | {127: " "}
 
 
+@lru_cache(maxsize=1 << 18)
 def fold_name(name: str) -> str:
     """Fold a list entry (brand name, term) the same way text is folded."""
     return fold(name).text

@@ -45,7 +45,9 @@ def default_data_dir() -> Path:
 
 
 def _split(value: str, sep: str = "|") -> tuple[str, ...]:
-    return tuple(p.strip() for p in (value or "").split(sep) if p.strip())
+    if not value:
+        return ()
+    return tuple(filter(None, map(str.strip, value.split(sep))))
 
 
 def _rows(path: Path, columns: tuple[str, ...]) -> Iterator[tuple[int, dict[str, str]]]:

@@ -79,6 +79,7 @@ NEGATIVE = [
     ("Citrine yellow party balloons x 50", "Party Supplies", "a rarer dictionary word is a typo only where the context backs the brand (Citroën)"),
     ("Mind haker laptop skin", "Computers", "five-letter names: a changed consonant makes another word (Haier)"),
     ("Bloodstone pendant in silver", "Jewellery", "two everyday words written as one are a word, not a typo (Blundstone)"),
+    ("Speed cube 3x3, cubo magico", None, "a name with its last letters cut off is how other words begin (MagicOS)"),
 ]
 
 

@@ -304,8 +304,11 @@ class _UnknownWordMatcher(TokenMatcher):
         if (len(t) < 4 or len(t) > index.max_fuzzy_len or not t.isalpha() or t in index.real_words
                 or t in index.latin or _compound(t, index.common_words)):
             return ()
-        weak = t in index.rare_words
-        return tuple((e, self.match, self._score(dist), (why.format(name=e.surface),), True, weak)
+        rare = t in index.rare_words
+        # a name with its last letters cut off (magico for MagicOS) is how other words begin,
+        # not how names are misspelt: such a reading needs the context too
+        return tuple((e, self.match, self._score(dist), (why.format(name=e.surface),), True,
+                      rare or key.startswith(t))
                      for key, dist, why in self._keys(t, index) for e in index.latin[key]
                      if not (e.role == Role.PINYIN or e.ordinary or e.words > 1))
 

@@ -141,6 +141,15 @@ def test_plainly_named_brands_set_the_category_when_none_is_given(engine):
     assert brands == {"samsung"}
 
 
+def test_chinese_everyday_words_need_a_category_the_seller_gave_or_the_words_show(engine):
+    """英雄 (hero) is also Hero Pen's name: a game title's categories guessed from another
+    brand do not make it one; brands listed side by side, without separators, back each other."""
+    ids = {h.brand.id for h in engine.screen(Listing(title="英雄联盟 皮肤 永久英雄 点券")).hits if h.brand}
+    assert "hero-pen" not in ids and "league-of-legends" in ids
+    ids = {h.brand.id for h in engine.screen(Listing(title="二手叉车 3吨 丰田小松合力 柴油叉车")).hits if h.brand}
+    assert {"toyota", "komatsu"} <= ids
+
+
 def test_names_inside_the_sellers_own_brand_are_not_reported(engine):
     """'Big Cherry' is the seller BigCherry, not the keyboard brand Cherry."""
     title = "Big Cherry 20 plastic pawns, purple"

@@ -73,6 +73,7 @@ class Segment:
 class ListingContext:
     categories: frozenset[str]      # the seller's category, or read from the text when none is given
     any_categories: frozenset[str]  # the seller's and the text's together
+    from_brands: bool = False       # neither given: taken from the brands the listing names
 
 
 @dataclass(frozen=True, slots=True)
@@ -243,12 +244,13 @@ class Engine:
                     if c.match in (MatchType.EXACT, MatchType.VARIANT) and not c.disguised:
                         named_plainly[c.entry.brand.id] = c.entry.brand
             neighbours.append(near)
+        listing_cats = cats
         if not cats and not text_cats:
             # no category given or read from the words: the brands the listing plainly
             # names tell what kind of product it is (a LEGO set is a toy)
             for b in [*(self.index.by_id[i] for i in own), *named_plainly.values()]:
                 cats |= b.core_categories
-        context = ListingContext(cats, cats | text_cats)
+        context = ListingContext(cats, cats | text_cats, from_brands=not (listing_cats or text_cats))
 
         hits: list[Hit] = []
         for seg, doc, cands, near in zip(segments, docs, per_doc, neighbours):
@@ -307,7 +309,8 @@ class Engine:
             if other.id == e.brand.id or not other.category_set & e.brand.category_set:
                 continue
             between = doc.text[c.end:s0] if s0 >= c.end else doc.text[e0:c.start] if e0 <= c.start else None
-            if between is not None and _LIST_JOINER.match(between):
+            # Chinese lists brands without separators too (丰田小松合力)
+            if between is not None and (_LIST_JOINER.match(between) or (han and between == "")):
                 evidence.append(f"listed next to {other.name}, a brand of the same kind")
                 break
         category_agrees = bool(cats & e.brand.category_set)
@@ -318,7 +321,10 @@ class Engine:
         word = brand_context(doc) if category_agrees and not self._common_word(e) else None
         if word:
             evidence.append(f"'{word}' says a branded product is meant")
-        if cats & (e.brand.category_set if han else e.brand.core_categories):
+        # a Chinese everyday word (英雄 hero, 小米 millet) is taken for a name only in a category
+        # the seller gave or the words show, not one guessed from other brands in the listing
+        if cats & (e.brand.category_set if han else e.brand.core_categories) and not (
+                han and e.ordinary and context.from_brands):
             if not self._common_word(e) and (e.role != Role.SUBMARK or e.brand.core_categories & CHARACTER_CATEGORIES):
                 # a proper name in the brand's own field: a character (Elsa) or the brand itself;
                 # a product-line name alone (Maya, Kelly) needs more

@@ -13,6 +13,7 @@ from fastapi import FastAPI, Form, Query, UploadFile
 from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import Response, StreamingResponse
 
+from app.api.errors import ApiError
 from app.catalogue.jobs import JobError, Jobs
 from app.catalogue.work import CSV_COLUMNS, compact
 
@@ -28,9 +29,17 @@ def _error(status: int, code: str, message: str, field: str | None = None) -> Re
 def add_job_routes(app: FastAPI, *, jobs: Callable[[], Jobs | None], poke: Callable[[], None],
                    max_upload_bytes: int, max_rows: int) -> None:
 
-    def opened() -> Jobs | Response:
+    def opened() -> Jobs:
         j = jobs()
-        return j if j is not None else _error(503, "not_ready", "the job store is still opening")
+        if j is None:
+            raise ApiError(503, "not_ready", "the job store is still opening")
+        return j
+
+    def job_or_404(j: Jobs, job_id: str) -> dict:
+        job = j.get(job_id)
+        if job is None:
+            raise ApiError(404, "not_found", f"no job {job_id!r}", "job_id")
+        return job
 
     @app.post("/v1/jobs", status_code=202, tags=["jobs"],
               responses={202: {"description": "queued; poll GET /v1/jobs/{id}"},
@@ -44,8 +53,6 @@ def add_job_routes(app: FastAPI, *, jobs: Callable[[], Jobs | None], poke: Calla
         fields (`{"title": "Product Name", "bullets": ["B1", "B2"]}`) when the headers are not
         recognised; `callback_url` gets a signed summary when the job ends."""
         j = opened()
-        if isinstance(j, Response):
-            return j
         explicit = None
         if mapping:
             try:
@@ -80,8 +87,6 @@ def add_job_routes(app: FastAPI, *, jobs: Callable[[], Jobs | None], poke: Calla
     @app.get("/v1/jobs", tags=["jobs"])
     async def list_jobs(limit: int = Query(50, ge=1, le=500), offset: int = Query(0, ge=0, le=1_000_000_000)) -> Response:
         j = opened()
-        if isinstance(j, Response):
-            return j
         items, total = await run_in_threadpool(j.list, limit, offset)
         return _json({"items": items, "total": total, "limit": limit, "offset": offset})
 
@@ -89,19 +94,13 @@ def add_job_routes(app: FastAPI, *, jobs: Callable[[], Jobs | None], poke: Calla
     async def get_job(job_id: str) -> Response:
         """Status, rows done / total, counts per verdict, errors."""
         j = opened()
-        if isinstance(j, Response):
-            return j
-        job = await run_in_threadpool(j.get, job_id)
-        if job is None:
-            return _error(404, "not_found", f"no job {job_id!r}", "job_id")
+        job = await run_in_threadpool(job_or_404, j, job_id)
         return _json({**job, "links": _links(job_id)})
 
     @app.post("/v1/jobs/{job_id}/cancel", tags=["jobs"])
     async def cancel_job(job_id: str) -> Response:
         """Stop a queued or running job; rows already screened stay available."""
         j = opened()
-        if isinstance(j, Response):
-            return j
         job = await run_in_threadpool(j.cancel, job_id)
         if job is None:
             return _error(404, "not_found", f"no job {job_id!r}", "job_id")
@@ -112,11 +111,7 @@ def add_job_routes(app: FastAPI, *, jobs: Callable[[], Jobs | None], poke: Calla
         """One row per input row, in input order: row number, SKU, verdict, risk score, hits
         (compact in CSV, full in JSONL), or the error that kept the row from being screened."""
         j = opened()
-        if isinstance(j, Response):
-            return j
-        job = await run_in_threadpool(j.get, job_id)
-        if job is None:
-            return _error(404, "not_found", f"no job {job_id!r}", "job_id")
+        job = await run_in_threadpool(job_or_404, j, job_id)
 
         def lines() -> Iterator[bytes]:
             if format == "jsonl":

@@ -16,6 +16,7 @@ from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import Response
 
 from app.api.auth import ApiKey, AuthFailure, check
+from app.api.errors import ApiError
 from app.lists.loader import BRAND_COLUMNS, TERM_COLUMNS, ListError
 from app.store import Conflict, NotFound, Store
 from app.store.records import from_json, to_json
@@ -53,21 +54,20 @@ def add_list_routes(app: FastAPI, *, store: Callable[[], Store | None], keys: tu
     """`store()` gives the store (None while it opens); `changed(revision, wait)` tells the
     engine a write happened and, with wait, returns once the engine reflects it."""
 
-    def authorize(request: Request, write: bool) -> str | Response:
-        if not write and not reads_need_key:
-            return "anonymous"
-        try:
-            return check(keys, request.headers.get("authorization"))
-        except AuthFailure as exc:
-            headers = {"WWW-Authenticate": "Bearer"} if exc.status == 401 else None
-            resp = _error(exc.status, exc.code, exc.message, "Authorization")
-            if headers:
-                resp.headers.update(headers)
-            return resp
-
-    def opened() -> Store | Response:
+    def access(request: Request, *, write: bool) -> tuple[str, Store]:
+        """Who is calling (an API key's name, or anonymous for open reads) and the store;
+        ApiError for a missing or wrong key, or while the store opens."""
+        who = "anonymous"
+        if write or reads_need_key:
+            try:
+                who = check(keys, request.headers.get("authorization"))
+            except AuthFailure as exc:
+                raise ApiError(exc.status, exc.code, exc.message, "Authorization",
+                               {"WWW-Authenticate": "Bearer"} if exc.status == 401 else None) from None
         s = store()
-        return s if s is not None else _error(503, "not_ready", "the list store is still opening")
+        if s is None:
+            raise ApiError(503, "not_ready", "the list store is still opening")
+        return who, s
 
     async def body_json(request: Request) -> Any:
         raw = await request.body()
@@ -83,29 +83,19 @@ def add_list_routes(app: FastAPI, *, store: Callable[[], Store | None], keys: tu
         return _json(payload, status) if payload is not None else Response(status_code=status)
 
     for kind in ("brands", "terms"):
-        _add_kind_routes(app, kind, authorize, opened, body_json, finish)
+        _add_kind_routes(app, kind, access, body_json, finish)
 
     @app.get("/v1/allowlist", tags=["lists"])
     async def allow_list(request: Request) -> Response:
         """Phrases inside which no hit is reported ('Applewood' keeps 'Apple' quiet inside it)."""
-        who = authorize(request, write=False)
-        if isinstance(who, Response):
-            return who
-        s = opened()
-        if isinstance(s, Response):
-            return s
+        _, s = access(request, write=False)
         items = await run_in_threadpool(s.allow_list)
         return _json({"items": items, "total": len(items)})
 
     @app.post("/v1/allowlist", status_code=201, tags=["lists"])
     async def allow_add(request: Request, wait: bool = False) -> Response:
         """Add a phrase: `{"phrase": "Applewood", "note": "wood type, not Apple"}`."""
-        who = authorize(request, write=True)
-        if isinstance(who, Response):
-            return who
-        s = opened()
-        if isinstance(s, Response):
-            return s
+        who, s = access(request, write=True)
         try:
             body = await body_json(request)
             if not isinstance(body, dict) or not isinstance(body.get("phrase"), str):
@@ -122,12 +112,7 @@ def add_list_routes(app: FastAPI, *, store: Callable[[], Store | None], keys: tu
 
     @app.delete("/v1/allowlist/{item_id}", tags=["lists"])
     async def allow_delete(request: Request, item_id: int = Path(ge=1, le=2**62), wait: bool = False) -> Response:
-        who = authorize(request, write=True)
-        if isinstance(who, Response):
-            return who
-        s = opened()
-        if isinstance(s, Response):
-            return s
+        who, s = access(request, write=True)
         try:
             await run_in_threadpool(s.allow_delete, item_id, who)
         except NotFound as exc:
@@ -139,38 +124,23 @@ def add_list_routes(app: FastAPI, *, store: Callable[[], Store | None], keys: tu
                     entity_id: str | None = None, limit: int = Query(50, ge=1, le=1000),
                     offset: int = Query(0, ge=0, le=1_000_000_000)) -> Response:
         """Every change to the lists, newest first: who, when, what, before and after."""
-        who = authorize(request, write=False)
-        if isinstance(who, Response):
-            return who
-        s = opened()
-        if isinstance(s, Response):
-            return s
+        _, s = access(request, write=False)
         items, total = await run_in_threadpool(lambda: s.audit_log(entity=entity, entity_id=entity_id,
                                                                    limit=limit, offset=offset))
         return _json({"items": items, "total": total, "limit": limit, "offset": offset})
 
 
-def _add_kind_routes(app: FastAPI, kind: str, authorize, opened, body_json, finish) -> None:
+def _add_kind_routes(app: FastAPI, kind: str, access, body_json, finish) -> None:
     one = kind[:-1]
 
     async def list_items(request: Request, q: str | None = Query(None, max_length=200),
                          limit: int = Query(50, ge=1, le=1000), offset: int = Query(0, ge=0, le=1_000_000_000)) -> Response:
-        who = authorize(request, write=False)
-        if isinstance(who, Response):
-            return who
-        s = opened()
-        if isinstance(s, Response):
-            return s
+        _, s = access(request, write=False)
         rows, total = await run_in_threadpool(lambda: s.search(kind, q=q, limit=limit, offset=offset))
         return _json({"items": [to_json(kind, r) for r in rows], "total": total, "limit": limit, "offset": offset})
 
     async def export(request: Request, format: str = Query("csv", pattern="^(csv|json)$")) -> Response:
-        who = authorize(request, write=False)
-        if isinstance(who, Response):
-            return who
-        s = opened()
-        if isinstance(s, Response):
-            return s
+        _, s = access(request, write=False)
         rows = await run_in_threadpool(s.export, kind)
         if format == "json":
             return _json({"items": [to_json(kind, r) for r in rows], "total": len(rows)})
@@ -178,24 +148,14 @@ def _add_kind_routes(app: FastAPI, kind: str, authorize, opened, body_json, fini
                         headers={"Content-Disposition": f'attachment; filename="{kind}.csv"'})
 
     async def get_item(item_id: str, request: Request) -> Response:
-        who = authorize(request, write=False)
-        if isinstance(who, Response):
-            return who
-        s = opened()
-        if isinstance(s, Response):
-            return s
+        _, s = access(request, write=False)
         try:
             return _json(to_json(kind, await run_in_threadpool(s.get, kind, item_id)))
         except NotFound as exc:
             return _error(404, "not_found", str(exc), "item_id")
 
     async def create(request: Request, wait: bool = False) -> Response:
-        who = authorize(request, write=True)
-        if isinstance(who, Response):
-            return who
-        s = opened()
-        if isinstance(s, Response):
-            return s
+        who, s = access(request, write=True)
         try:
             rec = from_json(kind, await body_json(request))
             row = await run_in_threadpool(s.create, kind, rec, who)
@@ -206,12 +166,7 @@ def _add_kind_routes(app: FastAPI, kind: str, authorize, opened, body_json, fini
         return await finish(await run_in_threadpool(s.revision), wait, to_json(kind, row), 201)
 
     async def replace(item_id: str, request: Request, wait: bool = False) -> Response:
-        who = authorize(request, write=True)
-        if isinstance(who, Response):
-            return who
-        s = opened()
-        if isinstance(s, Response):
-            return s
+        who, s = access(request, write=True)
         try:
             rec = from_json(kind, await body_json(request))
             row = await run_in_threadpool(s.replace, kind, item_id, rec, who)
@@ -222,12 +177,7 @@ def _add_kind_routes(app: FastAPI, kind: str, authorize, opened, body_json, fini
         return await finish(await run_in_threadpool(s.revision), wait, to_json(kind, row))
 
     async def remove(item_id: str, request: Request, wait: bool = False) -> Response:
-        who = authorize(request, write=True)
-        if isinstance(who, Response):
-            return who
-        s = opened()
-        if isinstance(s, Response):
-            return s
+        who, s = access(request, write=True)
         try:
             await run_in_threadpool(s.delete, kind, item_id, who)
         except NotFound as exc:
@@ -236,12 +186,7 @@ def _add_kind_routes(app: FastAPI, kind: str, authorize, opened, body_json, fini
 
     async def import_items(request: Request, mode: str = Query("upsert", pattern="^(upsert|replace)$"),
                            wait: bool = False) -> Response:
-        who = authorize(request, write=True)
-        if isinstance(who, Response):
-            return who
-        s = opened()
-        if isinstance(s, Response):
-            return s
+        who, s = access(request, write=True)
         ctype = request.headers.get("content-type", "").split(";")[0].strip().lower()
         raw = await request.body()
         try:

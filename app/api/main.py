@@ -16,6 +16,7 @@ from fastapi.responses import Response, StreamingResponse
 from pydantic import ValidationError
 
 from app import __version__
+from app.api import errors
 from app.api.auth import parse_keys
 from app.api.jobs_api import add_job_routes
 from app.api.limits import BodySizeLimit
@@ -113,6 +114,7 @@ def create_app(settings: Settings | None = None, engine: Engine | None = None, s
         redoc_url=None,
         openapi_url="/openapi.json" if settings.docs_enabled else None,
     )
+    errors.install(app)
     app.state.holder = holder
     app.state.settings = settings
     app.add_middleware(

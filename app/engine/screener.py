@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -151,22 +152,8 @@ class Engine:
     def _allowed(self, listing: Listing, hits: list[Hit], suppressed: list | None) -> list[Hit]:
         """Drop hits that lie inside an allowlisted phrase ("Applewood" keeps "Apple" inside
         it from firing; "Apple" on its own still does)."""
-        spans: dict[tuple[Field, int | None], list[tuple[int, int, str]]] = {}
-        for fld, index, text in listing.fields():
-            found = [(m.start(), m.end(), self._allow_names.get(m.group().casefold(), m.group()))
-                     for m in self._allow.finditer(text)]
-            if found:
-                spans[(fld, index)] = found
-        if not spans:
-            return hits
-        out = []
-        for h in hits:
-            phrase = next((p for a, b, p in spans.get((h.field, h.index), ()) if a <= h.start and h.end <= b), None)
-            if phrase is None:
-                out.append(h)
-            elif suppressed is not None:
-                suppressed.append((h, {"kind": "allowlist", "phrase": phrase}))
-        return out
+        return _drop_inside(listing, hits, self._allow, suppressed,
+                            lambda text: {"kind": "allowlist", "phrase": self._allow_names.get(text.casefold(), text)})
 
     def _segments(self, listing: Listing) -> list[Segment]:
         """The listing's fields cut into sentences, each matched once and remembered: the
@@ -526,20 +513,27 @@ def _outside_own_brand(listing: Listing, hits: list[Hit], suppressed: list | Non
     pattern = _own_brand_pattern(listing.brand.strip())
     if pattern is None:
         return hits
-    spans: dict[tuple[Field, int | None], list[tuple[int, int]]] = {}
+    return _drop_inside(listing, hits, pattern, suppressed, lambda _text: {"kind": "own_brand", "brand": listing.brand})
+
+
+def _drop_inside(listing: Listing, hits: list[Hit], pattern: re.Pattern[str], suppressed: list | None,
+                 why: Callable[[str], dict]) -> list[Hit]:
+    """The hits outside every match of `pattern` in their field; the others go to
+    `suppressed` (when it is kept) with `why(matched text)`."""
+    spans: dict[tuple[Field, int | None], list[tuple[int, int, str]]] = {}
     for fld, index, text in listing.fields():
-        found = [(m.start(), m.end()) for m in pattern.finditer(text)]
+        found = [(m.start(), m.end(), m.group()) for m in pattern.finditer(text)]
         if found:
             spans[(fld, index)] = found
     if not spans:
         return hits
     out = []
     for h in hits:
-        if any(a <= h.start and h.end <= b for a, b in spans.get((h.field, h.index), ())):
-            if suppressed is not None:
-                suppressed.append((h, {"kind": "own_brand", "brand": listing.brand}))
-        else:
+        inside = next((t for a, b, t in spans.get((h.field, h.index), ()) if a <= h.start and h.end <= b), None)
+        if inside is None:
             out.append(h)
+        elif suppressed is not None:
+            suppressed.append((h, why(inside)))
     return out
 
 

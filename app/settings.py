@@ -27,6 +27,7 @@ class Settings(BaseSettings):
                               description="list store (SQLAlchemy URL); SQLite file by default, relative to the working directory")
     api_keys: str = Field("", description="comma-separated API keys for list writes; 'name:key' names the key in the audit log")
     reads_need_key: bool = Field(False, description="require an API key for reading the lists and the audit log too")
+    jobs_need_key: bool = Field(False, description="require an API key for catalogue jobs (upload, status, results)")
     reload_interval: float = Field(1.0, gt=0, le=60, description="seconds between checks for list changes made elsewhere")
     jobs_dir: Path = Field(Path("var/jobs"), description="where uploaded catalogue files are kept while their jobs live")
     max_upload_bytes: int = Field(256 * 1_048_576, ge=1024, description="largest catalogue file for POST /v1/jobs")

@@ -184,6 +184,22 @@ def test_uploads_that_cannot_be_read_get_a_clear_4xx(api):
     assert out[0]["sku"] == "1" and out[0]["verdict"] == "block"
 
 
+def test_jobs_can_require_a_key(tmp_path):
+    srv = start(tmp_path, PRESCREEN_JOBS_NEED_KEY="true", PRESCREEN_API_KEYS="ops:j0bs")
+    try:
+        with httpx.Client(base_url=srv.url, timeout=60) as c:
+            r = c.post("/v1/jobs", files={"file": ("a.csv", b"sku,title\n1,N1ke\n")})
+            assert r.status_code == 401 and r.headers["www-authenticate"] == "Bearer"
+            key = {"Authorization": "Bearer j0bs"}
+            r = c.post("/v1/jobs", files={"file": ("a.csv", b"sku,title\n1,N1ke\n")}, headers=key)
+            assert r.status_code == 202
+            assert c.get(f"/v1/jobs/{r.json()['id']}").status_code == 401
+            assert c.get(f"/v1/jobs/{r.json()['id']}", headers={"Authorization": "Bearer nope"}).status_code == 403
+            assert c.get(f"/v1/jobs/{r.json()['id']}", headers=key).status_code == 200
+    finally:
+        srv.stop()
+
+
 def test_cancel_and_row_limit(api):
     job = submit(api, "many.csv", _big_catalogue(25_000))
     deadline = time.monotonic() + 120

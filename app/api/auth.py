@@ -39,6 +39,17 @@ class AuthFailure(Exception):
         self.message = message
 
 
+def require(keys: tuple[ApiKey, ...], authorization: str | None) -> str:
+    """`check`, answered as an API error (401 with WWW-Authenticate, or 403)."""
+    from app.api.errors import ApiError
+
+    try:
+        return check(keys, authorization)
+    except AuthFailure as exc:
+        raise ApiError(exc.status, exc.code, exc.message, "Authorization",
+                       {"WWW-Authenticate": "Bearer"} if exc.status == 401 else None) from None
+
+
 def check(keys: tuple[ApiKey, ...], authorization: str | None) -> str:
     """Who is calling, or AuthFailure: 401 without credentials, 403 with a wrong key (or
     when no keys are configured, as writes are then switched off)."""

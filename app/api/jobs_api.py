@@ -9,10 +9,11 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import orjson
-from fastapi import FastAPI, Form, Query, UploadFile
+from fastapi import FastAPI, Form, Query, Request, UploadFile
 from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import Response, StreamingResponse
 
+from app.api.auth import ApiKey, require
 from app.api.errors import ApiError
 from app.catalogue.jobs import JobError, Jobs
 from app.catalogue.work import CSV_COLUMNS, compact
@@ -27,9 +28,12 @@ def _error(status: int, code: str, message: str, field: str | None = None) -> Re
 
 
 def add_job_routes(app: FastAPI, *, jobs: Callable[[], Jobs | None], poke: Callable[[], None],
-                   max_upload_bytes: int, max_rows: int) -> None:
+                   max_upload_bytes: int, max_rows: int, keys: tuple[ApiKey, ...] = (),
+                   need_key: bool = False) -> None:
 
-    def opened() -> Jobs:
+    def opened(request: Request) -> Jobs:
+        if need_key:
+            require(keys, request.headers.get("authorization"))
         j = jobs()
         if j is None:
             raise ApiError(503, "not_ready", "the job store is still opening")
@@ -46,13 +50,13 @@ def add_job_routes(app: FastAPI, *, jobs: Callable[[], Jobs | None], poke: Calla
                          413: {"description": "file larger than PRESCREEN_MAX_UPLOAD_BYTES"},
                          415: {"description": "not CSV, TSV, XLSX or JSONL"},
                          422: {"description": "empty file, no header with a text column, bad mapping"}})
-    async def create_job(file: UploadFile, mapping: str | None = Form(None), callback_url: str | None = Form(None),
+    async def create_job(request: Request, file: UploadFile, mapping: str | None = Form(None), callback_url: str | None = Form(None),
                          format: str | None = Form(None)) -> Response:
         """Screen a whole catalogue file (multipart field `file`): CSV, TSV, XLSX or JSONL, in
         UTF-8 (BOM or not), UTF-16 or GB18030/GBK. `mapping` (JSON) names the columns for
         fields (`{"title": "Product Name", "bullets": ["B1", "B2"]}`) when the headers are not
         recognised; `callback_url` gets a signed summary when the job ends."""
-        j = opened()
+        j = opened(request)
         explicit = None
         if mapping:
             try:
@@ -85,32 +89,32 @@ def add_job_routes(app: FastAPI, *, jobs: Callable[[], Jobs | None], poke: Calla
         return _json({**job, "links": _links(job["id"])}, 202)
 
     @app.get("/v1/jobs", tags=["jobs"])
-    async def list_jobs(limit: int = Query(50, ge=1, le=500), offset: int = Query(0, ge=0, le=1_000_000_000)) -> Response:
-        j = opened()
+    async def list_jobs(request: Request, limit: int = Query(50, ge=1, le=500), offset: int = Query(0, ge=0, le=1_000_000_000)) -> Response:
+        j = opened(request)
         items, total = await run_in_threadpool(j.list, limit, offset)
         return _json({"items": items, "total": total, "limit": limit, "offset": offset})
 
     @app.get("/v1/jobs/{job_id}", tags=["jobs"])
-    async def get_job(job_id: str) -> Response:
+    async def get_job(job_id: str, request: Request) -> Response:
         """Status, rows done / total, counts per verdict, errors."""
-        j = opened()
+        j = opened(request)
         job = await run_in_threadpool(job_or_404, j, job_id)
         return _json({**job, "links": _links(job_id)})
 
     @app.post("/v1/jobs/{job_id}/cancel", tags=["jobs"])
-    async def cancel_job(job_id: str) -> Response:
+    async def cancel_job(job_id: str, request: Request) -> Response:
         """Stop a queued or running job; rows already screened stay available."""
-        j = opened()
+        j = opened(request)
         job = await run_in_threadpool(j.cancel, job_id)
         if job is None:
             return _error(404, "not_found", f"no job {job_id!r}", "job_id")
         return _json(job)
 
     @app.get("/v1/jobs/{job_id}/results", tags=["jobs"])
-    async def job_results(job_id: str, format: str = Query("csv", pattern="^(csv|jsonl)$")) -> Response:
+    async def job_results(job_id: str, request: Request, format: str = Query("csv", pattern="^(csv|jsonl)$")) -> Response:
         """One row per input row, in input order: row number, SKU, verdict, risk score, hits
         (compact in CSV, full in JSONL), or the error that kept the row from being screened."""
-        j = opened()
+        j = opened(request)
         job = await run_in_threadpool(job_or_404, j, job_id)
 
         def lines() -> Iterator[bytes]:

@@ -15,7 +15,7 @@ from fastapi import FastAPI, Path, Query, Request
 from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import Response
 
-from app.api.auth import ApiKey, AuthFailure, check
+from app.api.auth import ApiKey, require
 from app.api.errors import ApiError
 from app.lists.loader import BRAND_COLUMNS, TERM_COLUMNS, ListError
 from app.store import Conflict, NotFound, Store
@@ -57,13 +57,7 @@ def add_list_routes(app: FastAPI, *, store: Callable[[], Store | None], keys: tu
     def access(request: Request, *, write: bool) -> tuple[str, Store]:
         """Who is calling (an API key's name, or anonymous for open reads) and the store;
         ApiError for a missing or wrong key, or while the store opens."""
-        who = "anonymous"
-        if write or reads_need_key:
-            try:
-                who = check(keys, request.headers.get("authorization"))
-            except AuthFailure as exc:
-                raise ApiError(exc.status, exc.code, exc.message, "Authorization",
-                               {"WWW-Authenticate": "Bearer"} if exc.status == 401 else None) from None
+        who = require(keys, request.headers.get("authorization")) if write or reads_need_key else "anonymous"
         s = store()
         if s is None:
             raise ApiError(503, "not_ready", "the list store is still opening")

@@ -231,7 +231,8 @@ def create_app(settings: Settings | None = None, engine: Engine | None = None, s
             state["runner"].poke()
 
     add_job_routes(app, jobs=lambda: state["jobs"], poke=poke_runner,
-                   max_upload_bytes=settings.max_upload_bytes, max_rows=settings.max_job_rows)
+                   max_upload_bytes=settings.max_upload_bytes, max_rows=settings.max_job_rows,
+                   keys=parse_keys(settings.api_keys), need_key=settings.jobs_need_key)
     return app
 
 

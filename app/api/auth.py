@@ -10,6 +10,8 @@ import hashlib
 import hmac
 from dataclasses import dataclass
 
+from app.api.errors import ApiError
+
 
 @dataclass(frozen=True)
 class ApiKey:
@@ -31,40 +33,26 @@ def parse_keys(raw: str) -> tuple[ApiKey, ...]:
     return tuple(keys)
 
 
-class AuthFailure(Exception):
-    def __init__(self, status: int, code: str, message: str) -> None:
-        super().__init__(message)
-        self.status = status
-        self.code = code
-        self.message = message
-
-
-def require(keys: tuple[ApiKey, ...], authorization: str | None) -> str:
-    """`check`, answered as an API error (401 with WWW-Authenticate, or 403)."""
-    from app.api.errors import ApiError
-
-    try:
-        return check(keys, authorization)
-    except AuthFailure as exc:
-        raise ApiError(exc.status, exc.code, exc.message, "Authorization",
-                       {"WWW-Authenticate": "Bearer"} if exc.status == 401 else None) from None
-
-
 def check(keys: tuple[ApiKey, ...], authorization: str | None) -> str:
-    """Who is calling, or AuthFailure: 401 without credentials, 403 with a wrong key (or
-    when no keys are configured, as writes are then switched off)."""
+    """Who is calling, or ApiError: 401 (with WWW-Authenticate) without credentials, 403
+    with a wrong key or when no keys are configured (writes are then switched off)."""
     if not authorization:
-        raise AuthFailure(401, "unauthorized", "this needs an API key: send 'Authorization: Bearer <key>'")
+        raise _unauthorized("this needs an API key: send 'Authorization: Bearer <key>'")
     scheme, _, token = authorization.strip().partition(" ")
     if scheme.lower() != "bearer" or not token.strip():
-        raise AuthFailure(401, "unauthorized", "the Authorization header must be 'Bearer <key>'")
+        raise _unauthorized("the Authorization header must be 'Bearer <key>'")
     if not keys:
-        raise AuthFailure(403, "forbidden", "list changes are switched off: no PRESCREEN_API_KEYS are configured")
+        raise ApiError(403, "forbidden", "list changes are switched off: no PRESCREEN_API_KEYS are configured",
+                       "Authorization")
     given = token.strip().encode()
     who = None
     for k in keys:
         if hmac.compare_digest(given, k.secret) and who is None:
             who = k.name
     if who is None:
-        raise AuthFailure(403, "forbidden", "the API key is not valid")
+        raise ApiError(403, "forbidden", "the API key is not valid", "Authorization")
     return who
+
+
+def _unauthorized(message: str) -> ApiError:
+    return ApiError(401, "unauthorized", message, "Authorization", {"WWW-Authenticate": "Bearer"})

@@ -1,5 +1,7 @@
-"""Errors as the API answers them: `{"error": {"code", "message", "field"}}`."""
+"""Responses as the API writes them, errors as `{"error": {"code", "message", "field"}}`."""
 from __future__ import annotations
+
+from typing import Any
 
 import orjson
 from fastapi import FastAPI, Request
@@ -19,14 +21,20 @@ class ApiError(Exception):
         self.headers = headers
 
 
-def error_body(status: int, code: str, message: str, field: str | None = None,
-               headers: dict[str, str] | None = None) -> Response:
-    return Response(orjson.dumps({"error": {"code": code, "message": message, "field": field}}),
-                    status_code=status, media_type="application/json", headers=headers)
+def json_response(obj: Any, status: int = 200) -> Response:
+    return Response(orjson.dumps(obj), status_code=status, media_type="application/json")
+
+
+def error_response(status: int, code: str, message: str, field: str | None = None,
+                   headers: dict[str, str] | None = None) -> Response:
+    resp = json_response({"error": {"code": code, "message": message, "field": field}}, status)
+    if headers:
+        resp.headers.update(headers)
+    return resp
 
 
 def install(app: FastAPI) -> None:
     async def _api_error(_request: Request, exc: ApiError) -> Response:
-        return error_body(exc.status, exc.code, exc.message, exc.field, exc.headers)
+        return error_response(exc.status, exc.code, exc.message, exc.field, exc.headers)
 
     app.add_exception_handler(ApiError, _api_error)

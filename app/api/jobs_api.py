@@ -13,18 +13,11 @@ from fastapi import FastAPI, Form, Query, Request, UploadFile
 from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import Response, StreamingResponse
 
-from app.api.auth import ApiKey, require
-from app.api.errors import ApiError
+from app.api.auth import ApiKey, check
+from app.api.errors import ApiError, error_response, json_response
 from app.catalogue.jobs import JobError, Jobs
-from app.catalogue.work import CSV_COLUMNS, compact
-
-
-def _json(obj, status: int = 200) -> Response:
-    return Response(orjson.dumps(obj), status_code=status, media_type="application/json")
-
-
-def _error(status: int, code: str, message: str, field: str | None = None) -> Response:
-    return _json({"error": {"code": code, "message": message, "field": field}}, status)
+from app.catalogue.reader import FORMATS
+from app.catalogue.work import CSV_COLUMNS, compact, full
 
 
 def add_job_routes(app: FastAPI, *, jobs: Callable[[], Jobs | None], poke: Callable[[], None],
@@ -33,7 +26,7 @@ def add_job_routes(app: FastAPI, *, jobs: Callable[[], Jobs | None], poke: Calla
 
     def opened(request: Request) -> Jobs:
         if need_key:
-            require(keys, request.headers.get("authorization"))
+            check(keys, request.headers.get("authorization"))
         j = jobs()
         if j is None:
             raise ApiError(503, "not_ready", "the job store is still opening")
@@ -62,44 +55,44 @@ def add_job_routes(app: FastAPI, *, jobs: Callable[[], Jobs | None], poke: Calla
             try:
                 explicit = json.loads(mapping)
             except ValueError:
-                return _error(422, "invalid_mapping", "mapping: not valid JSON", "mapping")
+                return error_response(422, "invalid_mapping", "mapping: not valid JSON", "mapping")
             if not isinstance(explicit, dict):
-                return _error(422, "invalid_mapping", "mapping: a JSON object of field -> column name(s)", "mapping")
-        if format is not None and format not in ("csv", "tsv", "xlsx", "jsonl"):
-            return _error(422, "invalid_format", "format: one of csv, tsv, xlsx, jsonl", "format")
+                return error_response(422, "invalid_mapping", "mapping: a JSON object of field -> column name(s)", "mapping")
+        if format is not None and format not in FORMATS:
+            return error_response(422, "invalid_format", "format: one of csv, tsv, xlsx, jsonl", "format")
         if callback_url is not None and not callback_url.startswith(("http://", "https://")):
-            return _error(422, "invalid_callback", "callback_url: an http:// or https:// address", "callback_url")
+            return error_response(422, "invalid_callback", "callback_url: an http:// or https:// address", "callback_url")
         tmp = await run_in_threadpool(_save, file.file, j.jobs_dir, max_upload_bytes)
         if tmp is None:
-            return _error(413, "file_too_large",
+            return error_response(413, "file_too_large",
                           f"file: larger than {max_upload_bytes} bytes (PRESCREEN_MAX_UPLOAD_BYTES)", "file")
         try:
             if tmp.stat().st_size == 0:
-                return _error(422, "empty_file", "file: the file is empty", "file")
+                return error_response(422, "empty_file", "file: the file is empty", "file")
             try:
                 job = await run_in_threadpool(j.create, tmp, file.filename or "", mapping=explicit, fmt=format,
                                               callback_url=callback_url, max_rows=max_rows)
             except JobError as exc:
                 unsupported = "not supported" in str(exc) or "zip archive" in str(exc)
-                return _error(415 if unsupported else exc.status, "unsupported_file" if unsupported else "unreadable_file",
+                return error_response(415 if unsupported else exc.status, "unsupported_file" if unsupported else "unreadable_file",
                               str(exc), exc.field)
         finally:
             tmp.unlink(missing_ok=True)
         poke()
-        return _json({**job, "links": _links(job["id"])}, 202)
+        return json_response({**job, "links": _links(job["id"])}, 202)
 
     @app.get("/v1/jobs", tags=["jobs"])
     async def list_jobs(request: Request, limit: int = Query(50, ge=1, le=500), offset: int = Query(0, ge=0, le=1_000_000_000)) -> Response:
         j = opened(request)
         items, total = await run_in_threadpool(j.list, limit, offset)
-        return _json({"items": items, "total": total, "limit": limit, "offset": offset})
+        return json_response({"items": items, "total": total, "limit": limit, "offset": offset})
 
     @app.get("/v1/jobs/{job_id}", tags=["jobs"])
     async def get_job(job_id: str, request: Request) -> Response:
         """Status, rows done / total, counts per verdict, errors."""
         j = opened(request)
         job = await run_in_threadpool(job_or_404, j, job_id)
-        return _json({**job, "links": _links(job_id)})
+        return json_response({**job, "links": _links(job_id)})
 
     @app.post("/v1/jobs/{job_id}/cancel", tags=["jobs"])
     async def cancel_job(job_id: str, request: Request) -> Response:
@@ -107,8 +100,8 @@ def add_job_routes(app: FastAPI, *, jobs: Callable[[], Jobs | None], poke: Calla
         j = opened(request)
         job = await run_in_threadpool(j.cancel, job_id)
         if job is None:
-            return _error(404, "not_found", f"no job {job_id!r}", "job_id")
-        return _json(job)
+            return error_response(404, "not_found", f"no job {job_id!r}", "job_id")
+        return json_response(job)
 
     @app.get("/v1/jobs/{job_id}/results", tags=["jobs"])
     async def job_results(job_id: str, request: Request, format: str = Query("csv", pattern="^(csv|jsonl)$")) -> Response:
@@ -120,9 +113,7 @@ def add_job_routes(app: FastAPI, *, jobs: Callable[[], Jobs | None], poke: Calla
         def lines() -> Iterator[bytes]:
             if format == "jsonl":
                 for r in j.results(job_id):
-                    yield orjson.dumps({"row": r["row"], "sku": r["sku"], "verdict": r["verdict"],
-                                        "risk_score": r["risk_score"], "error": r["error"],
-                                        "hits": (r["result"] or {}).get("hits")}) + b"\n"
+                    yield orjson.dumps(full(r)) + b"\n"
                 return
             buf = io.StringIO()
             w = csv.DictWriter(buf, fieldnames=list(CSV_COLUMNS), lineterminator="\n")

@@ -15,8 +15,8 @@ from fastapi import FastAPI, Path, Query, Request
 from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import Response
 
-from app.api.auth import ApiKey, require
-from app.api.errors import ApiError
+from app.api.auth import ApiKey, check
+from app.api.errors import ApiError, error_response, json_response
 from app.lists.loader import BRAND_COLUMNS, TERM_COLUMNS, ListError
 from app.store import Conflict, NotFound, Store
 from app.store.records import from_json, to_json
@@ -26,12 +26,6 @@ _COLUMNS = {"brands": BRAND_COLUMNS, "terms": TERM_COLUMNS}
 WAIT_SECONDS = 60.0
 
 
-def _json(obj: Any, status: int = 200) -> Response:
-    return Response(orjson.dumps(obj), status_code=status, media_type="application/json")
-
-
-def _error(status: int, code: str, message: str, field: str | None = None) -> Response:
-    return _json({"error": {"code": code, "message": message, "field": field}}, status)
 
 
 def _list_error(exc: ListError, kind: str | None = None) -> Response:
@@ -46,7 +40,7 @@ def _list_error(exc: ListError, kind: str | None = None) -> Response:
         named = next((w for w in words if w in _COLUMNS[kind]), None)
         if named:
             field = f"body.{named}"
-    return _error(422, "invalid_list_data", msg, field)
+    return error_response(422, "invalid_list_data", msg, field)
 
 
 def add_list_routes(app: FastAPI, *, store: Callable[[], Store | None], keys: tuple[ApiKey, ...],
@@ -57,7 +51,7 @@ def add_list_routes(app: FastAPI, *, store: Callable[[], Store | None], keys: tu
     def access(request: Request, *, write: bool) -> tuple[str, Store]:
         """Who is calling (an API key's name, or anonymous for open reads) and the store;
         ApiError for a missing or wrong key, or while the store opens."""
-        who = require(keys, request.headers.get("authorization")) if write or reads_need_key else "anonymous"
+        who = check(keys, request.headers.get("authorization")) if write or reads_need_key else "anonymous"
         s = store()
         if s is None:
             raise ApiError(503, "not_ready", "the list store is still opening")
@@ -74,7 +68,7 @@ def add_list_routes(app: FastAPI, *, store: Callable[[], Store | None], keys: tu
         live = await run_in_threadpool(changed, revision, wait)
         if isinstance(payload, dict):
             payload = {**payload, "list_revision": revision, "live": live}
-        return _json(payload, status) if payload is not None else Response(status_code=status)
+        return json_response(payload, status) if payload is not None else Response(status_code=status)
 
     for kind in ("brands", "terms"):
         _add_kind_routes(app, kind, access, body_json, finish)
@@ -84,7 +78,7 @@ def add_list_routes(app: FastAPI, *, store: Callable[[], Store | None], keys: tu
         """Phrases inside which no hit is reported ('Applewood' keeps 'Apple' quiet inside it)."""
         _, s = access(request, write=False)
         items = await run_in_threadpool(s.allow_list)
-        return _json({"items": items, "total": len(items)})
+        return json_response({"items": items, "total": len(items)})
 
     @app.post("/v1/allowlist", status_code=201, tags=["lists"])
     async def allow_add(request: Request, wait: bool = False) -> Response:
@@ -101,7 +95,7 @@ def add_list_routes(app: FastAPI, *, store: Callable[[], Store | None], keys: tu
         except ListError as exc:
             return _list_error(exc)
         except Conflict as exc:
-            return _error(409, "conflict", str(exc), "body.phrase")
+            return error_response(409, "conflict", str(exc), "body.phrase")
         return await finish(await run_in_threadpool(s.revision), wait, item, 201)
 
     @app.delete("/v1/allowlist/{item_id}", tags=["lists"])
@@ -110,7 +104,7 @@ def add_list_routes(app: FastAPI, *, store: Callable[[], Store | None], keys: tu
         try:
             await run_in_threadpool(s.allow_delete, item_id, who)
         except NotFound as exc:
-            return _error(404, "not_found", str(exc), "item_id")
+            return error_response(404, "not_found", str(exc), "item_id")
         return await finish(await run_in_threadpool(s.revision), wait, None, 204)
 
     @app.get("/v1/audit", tags=["lists"])
@@ -121,7 +115,7 @@ def add_list_routes(app: FastAPI, *, store: Callable[[], Store | None], keys: tu
         _, s = access(request, write=False)
         items, total = await run_in_threadpool(lambda: s.audit_log(entity=entity, entity_id=entity_id,
                                                                    limit=limit, offset=offset))
-        return _json({"items": items, "total": total, "limit": limit, "offset": offset})
+        return json_response({"items": items, "total": total, "limit": limit, "offset": offset})
 
 
 def _add_kind_routes(app: FastAPI, kind: str, access, body_json, finish) -> None:
@@ -131,22 +125,22 @@ def _add_kind_routes(app: FastAPI, kind: str, access, body_json, finish) -> None
                          limit: int = Query(50, ge=1, le=1000), offset: int = Query(0, ge=0, le=1_000_000_000)) -> Response:
         _, s = access(request, write=False)
         rows, total = await run_in_threadpool(lambda: s.search(kind, q=q, limit=limit, offset=offset))
-        return _json({"items": [to_json(kind, r) for r in rows], "total": total, "limit": limit, "offset": offset})
+        return json_response({"items": [to_json(kind, r) for r in rows], "total": total, "limit": limit, "offset": offset})
 
     async def export(request: Request, format: str = Query("csv", pattern="^(csv|json)$")) -> Response:
         _, s = access(request, write=False)
         rows = await run_in_threadpool(s.export, kind)
         if format == "json":
-            return _json({"items": [to_json(kind, r) for r in rows], "total": len(rows)})
+            return json_response({"items": [to_json(kind, r) for r in rows], "total": len(rows)})
         return Response(write_csv(kind, rows).encode("utf-8"), media_type="text/csv; charset=utf-8",
                         headers={"Content-Disposition": f'attachment; filename="{kind}.csv"'})
 
     async def get_item(item_id: str, request: Request) -> Response:
         _, s = access(request, write=False)
         try:
-            return _json(to_json(kind, await run_in_threadpool(s.get, kind, item_id)))
+            return json_response(to_json(kind, await run_in_threadpool(s.get, kind, item_id)))
         except NotFound as exc:
-            return _error(404, "not_found", str(exc), "item_id")
+            return error_response(404, "not_found", str(exc), "item_id")
 
     async def create(request: Request, wait: bool = False) -> Response:
         who, s = access(request, write=True)
@@ -156,7 +150,7 @@ def _add_kind_routes(app: FastAPI, kind: str, access, body_json, finish) -> None
         except ListError as exc:
             return _list_error(exc, kind)
         except Conflict as exc:
-            return _error(409, "conflict", str(exc), "body.id")
+            return error_response(409, "conflict", str(exc), "body.id")
         return await finish(await run_in_threadpool(s.revision), wait, to_json(kind, row), 201)
 
     async def replace(item_id: str, request: Request, wait: bool = False) -> Response:
@@ -167,7 +161,7 @@ def _add_kind_routes(app: FastAPI, kind: str, access, body_json, finish) -> None
         except ListError as exc:
             return _list_error(exc, kind)
         except NotFound as exc:
-            return _error(404, "not_found", str(exc), "item_id")
+            return error_response(404, "not_found", str(exc), "item_id")
         return await finish(await run_in_threadpool(s.revision), wait, to_json(kind, row))
 
     async def remove(item_id: str, request: Request, wait: bool = False) -> Response:
@@ -175,7 +169,7 @@ def _add_kind_routes(app: FastAPI, kind: str, access, body_json, finish) -> None
         try:
             await run_in_threadpool(s.delete, kind, item_id, who)
         except NotFound as exc:
-            return _error(404, "not_found", str(exc), "item_id")
+            return error_response(404, "not_found", str(exc), "item_id")
         return await finish(await run_in_threadpool(s.revision), wait, None, 204)
 
     async def import_items(request: Request, mode: str = Query("upsert", pattern="^(upsert|replace)$"),
@@ -197,11 +191,11 @@ def _add_kind_routes(app: FastAPI, kind: str, access, body_json, finish) -> None
                     raise ListError(f"body: the CSV must be UTF-8 ({exc})") from None
                 rows = list(read_csv(kind, text))
             else:
-                return _error(415, "unsupported_media_type",
+                return error_response(415, "unsupported_media_type",
                               "send text/csv (a header row of the columns) or application/json", "Content-Type")
             counts = await run_in_threadpool(lambda: s.import_records(kind, rows, who, replace=mode == "replace"))
         except orjson.JSONDecodeError as exc:
-            return _error(422, "invalid_list_data", f"body: not valid JSON ({exc})", "body")
+            return error_response(422, "invalid_list_data", f"body: not valid JSON ({exc})", "body")
         except ListError as exc:
             return _list_error(exc, kind)
         return await finish(await run_in_threadpool(s.revision), wait, counts)

@@ -18,6 +18,7 @@ from pydantic import ValidationError
 from app import __version__
 from app.api import errors
 from app.api.auth import parse_keys
+from app.api.errors import error_response, json_response
 from app.api.jobs_api import add_job_routes
 from app.api.limits import BodySizeLimit
 from app.api.lists_api import WAIT_SECONDS, add_list_routes
@@ -36,14 +37,6 @@ from app.settings import Settings, get_settings
 from app.store import Store, open_store
 
 log = logging.getLogger("prescreen")
-
-
-def json_response(obj: Any, status: int = 200) -> Response:
-    return Response(orjson.dumps(obj), status_code=status, media_type="application/json")
-
-
-def error_response(status: int, code: str, message: str, field: str | None = None) -> Response:
-    return json_response({"error": {"code": code, "message": message, "field": field}}, status)
 
 
 def _field_name(loc: tuple | list) -> str:

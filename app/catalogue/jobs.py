@@ -18,7 +18,6 @@ import shutil
 import threading
 import time
 import uuid
-from collections import deque
 from concurrent.futures.process import BrokenProcessPool
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -34,7 +33,6 @@ from app.store import schema as S
 
 log = logging.getLogger("prescreen")
 
-CHUNK = 250            # rows per task sent to a worker process
 STALE_SECONDS = 30.0   # a running job without a heartbeat this long is taken over
 MAX_ATTEMPTS = 3       # runs of a job whose worker processes keep dying
 IDLE_POOL_SECONDS = 300.0  # worker processes are stopped after this long without a job
@@ -84,14 +82,10 @@ class Jobs:
         folder.mkdir(parents=True, exist_ok=True)
         dest = folder / ("input" + Path(filename or "upload").suffix.lower())
         shutil.move(str(upload), dest)
-        from app.catalogue.reader import detect_format
-
-        with dest.open("rb") as fh:
-            detected = fmt or detect_format(filename or dest.name, fh.read(65536))
-        options = {"mapping": mapping, "format": detected, "columns": m.describe(), "max_rows": max_rows}
+        options = {"mapping": mapping, "columns": m.describe(), "max_rows": max_rows}
         with self.db.begin() as conn:
             conn.execute(insert(S.jobs).values(
-                id=job_id, status="queued", filename=filename or "", format=detected, options=json.dumps(options),
+                id=job_id, status="queued", filename=filename or "", format=m.format, options=json.dumps(options),
                 callback_url=callback_url, input_path=str(dest), created_at=_iso(), rows_done=0, counts="{}",
                 cancel_requested=0, attempts=0))
         return self.get(job_id)
@@ -337,49 +331,22 @@ class JobRunner:
         self.jobs.finish(job_id, self.name, "failed", f"{type(exc).__name__}: {exc}")
 
     def _screen(self, job_id: str, rows, seq: int, counts: dict[str, int]) -> None:
-        pool = self._get_pool()
-        inflight: deque = deque()
         version = None
-
-        def chunks():
-            batch = []
-            for r in rows:
-                batch.append(r)
-                if len(batch) >= CHUNK:
-                    yield batch
-                    batch = []
-            if batch:
-                yield batch
-
-        source = chunks()
-        exhausted = False
-        while True:
-            while not exhausted and len(inflight) < self.workers * 2:
-                batch = next(source, None)
-                if batch is None:
-                    exhausted = True
-                    break
-                inflight.append(pool.submit(work.screen_rows, work.as_task(batch), self.current_revision()))
-            if not inflight:
-                break
-            results = inflight.popleft().result()
-            for r in results:
-                key = r["verdict"] or "error"
-                counts[key] = counts.get(key, 0) + 1
-                if r.get("result"):
-                    version = r["result"]["list_version"]
-            if not self.jobs.store_chunk(job_id, self.name, seq, results, counts, version):
-                for f in inflight:
-                    f.cancel()
-                return  # taken over by another runner
-            seq += len(results)
-            if self._stop.is_set():
-                return  # shutting down: the job stays 'running' and is resumed later
-            if self.jobs.cancel_requested(job_id):
-                for f in inflight:
-                    f.cancel()
-                self.jobs.finish(job_id, self.name, "cancelled")
-                return
+        chunks = work.screen_ordered(self._get_pool(), rows, depth=self.workers * 2, revision=self.current_revision)
+        try:
+            for results in chunks:
+                work.count_verdicts(counts, results)
+                version = next((r["result"]["list_version"] for r in reversed(results) if r.get("result")), version)
+                if not self.jobs.store_chunk(job_id, self.name, seq, results, counts, version):
+                    return  # taken over by another runner
+                seq += len(results)
+                if self._stop.is_set():
+                    return  # shutting down: the job stays 'running' and is resumed later
+                if self.jobs.cancel_requested(job_id):
+                    self.jobs.finish(job_id, self.name, "cancelled")
+                    return
+        finally:
+            chunks.close()
         self.jobs.finish(job_id, self.name, "done")
 
     # ---- callbacks ----------------------------------------------------------------------

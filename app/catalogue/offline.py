@@ -8,7 +8,6 @@ import json
 import os
 import sys
 import time
-from collections import deque
 from pathlib import Path
 from typing import Any, TextIO
 
@@ -33,7 +32,7 @@ def _progress(out: TextIO, done: int, total: int, started: float, final: bool = 
 
 
 def screen_file(path: Path, out_path: Path, *, data_dir: Path, workers: int, mapping: dict[str, Any] | None,
-                log: TextIO = sys.stderr, chunk: int = 250) -> dict[str, int]:
+                log: TextIO = sys.stderr) -> dict[str, int]:
     """Screen every row of `path` into `out_path` (.jsonl: full results; else compact CSV).
     Returns counts per verdict ("error" for rows that could not be read)."""
     try:
@@ -53,33 +52,14 @@ def screen_file(path: Path, out_path: Path, *, data_dir: Path, workers: int, map
         writer = None if jsonl else csv.DictWriter(fh, fieldnames=list(work.CSV_COLUMNS), lineterminator="\n")
         if writer:
             writer.writeheader()
-        inflight: deque = deque()
-        batch: list = []
-        source = iter(rows)
-        exhausted = False
-        while True:
-            while not exhausted and len(inflight) < workers * 2:
-                batch = []
-                for r in source:
-                    batch.append(r)
-                    if len(batch) >= chunk:
-                        break
-                if not batch:
-                    exhausted = True
-                    break
-                inflight.append(pool.submit(work.screen_rows, work.as_task(batch), None))
-            if not inflight:
-                break
-            for r in inflight.popleft().result():
-                key = r["verdict"] or "error"
-                counts[key] = counts.get(key, 0) + 1
+        for results in work.screen_ordered(pool, rows, depth=workers * 2):
+            work.count_verdicts(counts, results)
+            for r in results:
                 if writer:
                     writer.writerow(work.compact(r))
                 else:
-                    fh.write(json.dumps({"row": r["row"], "sku": r["sku"], "verdict": r["verdict"],
-                                         "risk_score": r["risk_score"], "error": r["error"],
-                                         "hits": (r["result"] or {}).get("hits")}, ensure_ascii=False) + "\n")
-                done += 1
+                    fh.write(json.dumps(work.full(r), ensure_ascii=False) + "\n")
+            done += len(results)
             now = time.monotonic()
             if now - last > (0.2 if log.isatty() else 5.0):
                 _progress(log, done, total, started)

@@ -65,6 +65,7 @@ class Mapping:
     columns: dict[str, list[int]] = field(default_factory=dict)
     header_row: int = 0          # 1-based row number of the header (0: JSONL, no header)
     names: list[str] = field(default_factory=list)
+    format: str = ""             # csv, tsv, xlsx or jsonl, as read
 
     def describe(self) -> dict[str, list[str]]:
         return {f: [self.names[i] for i in cols] for f, cols in self.columns.items()}
@@ -223,11 +224,13 @@ def read_catalogue(path: Path, filename: str | None = None, mapping: dict[str, A
         raise CatalogueError("file: the file is empty")
     fmt = fmt or detect_format(filename or path.name, head)
     if fmt == "xlsx":
-        return _xlsx(path, mapping)
-    if fmt == "jsonl":
-        return _jsonl(path, mapping)
-    text = decode(path.read_bytes())
-    return _delimited(text, "\t" if fmt == "tsv" else ",", mapping)
+        m, rows = _xlsx(path, mapping)
+    elif fmt == "jsonl":
+        m, rows = _jsonl(path, mapping)
+    else:
+        m, rows = _delimited(decode(path.read_bytes()), "\t" if fmt == "tsv" else ",", mapping)
+    m.format = fmt
+    return m, rows
 
 
 def _delimited(text: str, delimiter: str, explicit: dict[str, Any] | None) -> tuple[Mapping, Iterator[Row]]:

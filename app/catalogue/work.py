@@ -12,12 +12,17 @@ import os
 import signal
 import threading
 import time
+from collections import deque
+from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import ProcessPoolExecutor
+from itertools import islice
 from typing import Any
 
 from app.catalogue.reader import Row
 
 _STATE: dict[str, Any] = {}
+
+CHUNK = 250  # rows per task sent to a worker process
 
 # result columns of the compact CSV
 CSV_COLUMNS = ("row", "sku", "verdict", "risk_score", "brands", "sensitive", "policy", "hits", "error")
@@ -101,6 +106,38 @@ def screen_rows(rows: list[tuple[int, str | None, dict | None, str | None]], rev
 
 def as_task(rows: list[Row]) -> list[tuple[int, str | None, dict | None, str | None]]:
     return [(r.number, r.sku, r.listing, r.error) for r in rows]
+
+
+def screen_ordered(executor: ProcessPoolExecutor, rows: Iterable[Row], *, depth: int, chunk: int = CHUNK,
+                   revision: Callable[[], int | None] = lambda: None) -> Iterator[list[dict]]:
+    """Results of `rows`, one list per chunk, in input order, with at most `depth` chunks
+    in the workers at a time. Closing the generator early drops the chunks not yet done."""
+    rows = iter(rows)
+    inflight: deque = deque()
+    try:
+        while True:
+            while len(inflight) < depth and (batch := list(islice(rows, chunk))):
+                inflight.append(executor.submit(screen_rows, as_task(batch), revision()))
+            if not inflight:
+                return
+            yield inflight.popleft().result()
+    finally:
+        for f in inflight:
+            f.cancel()
+
+
+def count_verdicts(counts: dict[str, int], results: list[dict]) -> None:
+    """Add results to counts per verdict ("error" for rows that could not be screened)."""
+    for r in results:
+        key = r["verdict"] or "error"
+        counts[key] = counts.get(key, 0) + 1
+
+
+def full(result: dict) -> dict[str, Any]:
+    """One JSONL row of a result: the row, its SKU, verdict, risk score, error and all hits."""
+    return {"row": result["row"], "sku": result.get("sku"), "verdict": result.get("verdict"),
+            "risk_score": result.get("risk_score"), "error": result.get("error"),
+            "hits": (result.get("result") or {}).get("hits")}
 
 
 def pool(workers: int, source: dict[str, Any], nice: int = 5) -> ProcessPoolExecutor:

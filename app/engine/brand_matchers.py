@@ -148,24 +148,19 @@ class LatinNameMatcher(BrandMatcher):
 
     @staticmethod
     def may_start(t: str, index: BrandIndex) -> bool:
-        """Can a name read from this word alone: the word is a name, or a name with an affix
-        or a model fused on (what `_derivative` accepts)? Joins over several words are told
-        apart by `may_join`."""
-        if t in index.latin:
-            return True
-        for k in range(4, len(t)):
-            if t[:k] in index.latin:
-                rest = t[k:]
-                if _FUSED_MODEL.match(rest) and t not in index.real_words:
-                    return True
-                if rest in LATIN_SUFFIXES and t not in index.common_words:
-                    return True
-        return False
+        """Can a name be read from this word alone: the word is a name, or a name with an
+        affix or a model fused on (what `_derivative` accepts)? Names over several words are
+        told apart by `may_join`."""
+        return t in index.latin or any(
+            t[:k] in index.latin and _fused(t, t[:k], index) for k in range(4, len(t)))
 
     @staticmethod
-    def may_join(a: str, b: str, index: BrandIndex) -> bool:
-        """Can a name start with these two neighbouring words written together?"""
-        return index.latin_ac is not None and index.latin_ac.match(a + b)
+    def may_join(toks: list[str], index: BrandIndex) -> bool:
+        """Can a name start with two neighbouring words of `toks` written together?"""
+        if index.latin_ac is None:
+            return False
+        starts_name = index.latin_ac.match  # a trie lookup per pair of words
+        return any(starts_name(a + b) for a, b in zip(toks, toks[1:]))
 
     @staticmethod
     def _valid_join(toks, gaps, i: int, j: int, entries: list[MarkEntry]) -> tuple[bool, bool]:
@@ -199,7 +194,8 @@ class LatinNameMatcher(BrandMatcher):
         if cend - cstart > len(tok.text):
             return []
         rest = tok.text[len(key):]
-        if _FUSED_MODEL.match(rest) and len(key) >= 4 and tok.text not in index.real_words:
+        kind = _fused(tok.text, key, index)
+        if kind == "model":
             # name and model written as one word: iphone7plus, oppor9s, vivox7
             out = []
             for e in entries:
@@ -208,9 +204,7 @@ class LatinNameMatcher(BrandMatcher):
                 out.append(Candidate(tok.start, tok.start + len(key), e, MatchType.EXACT, 0.95,
                                      [f"written together with the model {rest!r}"]))
             return out
-        if rest not in LATIN_SUFFIXES or tok.text in index.common_words:
-            return []
-        if len(key) < 4:
+        if kind != "suffix":
             return []
         out = []
         for e in entries:
@@ -246,12 +240,25 @@ class TokenMatcher(BrandMatcher):
         cache = index_cache(index, self.name)
         get = cache.get
         for tok in doc.tokens:
-            found = get(tok.text)
+            found = get(tok.text)  # `cached`, without a call per word
             if found is None:
                 found = cache[tok.text] = self.lookup(tok.text, index)
             for entry, match, score, why, disguised, weak in found:
                 out.append(Candidate(tok.start, tok.end, entry, match, score, list(why), disguised, weak))
         return out
+
+
+def _fused(word: str, key: str, index: BrandIndex) -> str | None:
+    """How the name `key` at the start of `word` has something fused on: "model"
+    (iphone7plus), "suffix" (adidasstyle), or None."""
+    if len(key) < 4 or len(key) >= len(word):
+        return None
+    rest = word[len(key):]
+    if _FUSED_MODEL.match(rest) and word not in index.real_words:
+        return "model"
+    if rest in LATIN_SUFFIXES and word not in index.common_words:
+        return "suffix"
+    return None
 
 
 class LeetMatcher(TokenMatcher):

@@ -51,11 +51,7 @@ class Gate:
                     words.clear()
                 words[t] = f
             flags |= f
-        names = bool(flags & _NAME)
-        if not names and self._names and self.index.latin_ac is not None:
-            # LatinNameMatcher.may_join, inlined: this runs for every pair of words
-            starts_name = self.index.latin_ac.match
-            names = any(starts_name(a + b) for a, b in zip(toks, toks[1:]))
+        names = bool(flags & _NAME) or (bool(self._names) and LatinNameMatcher.may_join(toks, self.index))
         if not names and not flags & _WORD and not self._always:
             return [], sensitive
         run = [m for m in self.matchers

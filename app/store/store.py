@@ -42,7 +42,6 @@ from app.lists.loader import (
 )
 from app.store import schema as S
 
-KINDS = ("brands", "terms")
 _TABLES = {"brands": S.brands, "terms": S.terms}
 _COLUMNS = {"brands": BRAND_COLUMNS, "terms": TERM_COLUMNS}
 _PARSERS = {"brands": parse_brand, "terms": parse_term}

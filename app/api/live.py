@@ -14,7 +14,7 @@ import time
 from pathlib import Path
 
 from app.engine import Engine
-from app.lists.loader import lists_from_records, load_resources
+from app.lists.loader import load_resources
 from app.store import Store
 
 log = logging.getLogger("prescreen")
@@ -81,19 +81,18 @@ class LiveLists:
             if rev == self.holder.revision:
                 return False
             t0 = time.perf_counter()
-            snap = self.store.snapshot()
+            lists, revision = self.store.lists(self.data_dir)
             if self._resources is None:
                 self._resources = load_resources(self.data_dir)
-            lists = lists_from_records(snap.brands, snap.terms, snap.allow, self.data_dir)
             current = self.holder.engine
             if current is not None and current.version == lists.version:
-                self.holder.set(current, snap.revision)  # the same content (a change undone)
+                self.holder.set(current, revision)  # the same content (a change undone)
                 return False
             engine = Engine(lists, self._resources)
             engine.screen_warmup()
-            self.holder.set(engine, snap.revision)
+            self.holder.set(engine, revision)
             self.last_build_seconds = time.perf_counter() - t0
-            log.info("lists revision %s in use (%s, built in %.2f s)", snap.revision, lists.version,
+            log.info("lists revision %s in use (%s, built in %.2f s)", revision, lists.version,
                      self.last_build_seconds)
             return True
 

@@ -16,6 +16,7 @@ from collections import deque
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import ProcessPoolExecutor
 from itertools import islice
+from pathlib import Path
 from typing import Any
 
 from app.catalogue.reader import Row
@@ -60,20 +61,23 @@ def _init(source: dict[str, Any], nice: int, parent: int) -> None:
 
 
 def _engine(revision: int | None):
-    if _STATE["engine"] is not None and _STATE["revision"] == revision:
+    """This worker's engine, rebuilt when the lists it was built from are older than
+    `revision` (None: the lists of data/, built once)."""
+    have = _STATE["revision"]
+    if _STATE["engine"] is not None and (revision is None or (have is not None and have >= revision)):
         return _STATE["engine"]
     src = _STATE["source"]
     from app.engine.screener import Engine
-    from app.lists.loader import build_engine, lists_from_records, load_resources
+    from app.lists.loader import build_engine, load_resources
 
     if src.get("database_url"):
         from app.store import open_store
 
-        snap = open_store(src["database_url"], migrate=False).snapshot()
-        res = _STATE.get("resources") or load_resources(src["data_dir"])
-        _STATE["resources"] = res
-        engine = Engine(lists_from_records(snap.brands, snap.terms, snap.allow, src["data_dir"]), res)
-        revision = snap.revision
+        if "store" not in _STATE:
+            _STATE["store"] = open_store(src["database_url"], migrate=False)
+            _STATE["resources"] = load_resources(src["data_dir"])
+        lists, revision = _STATE["store"].lists(Path(src["data_dir"]))
+        engine = Engine(lists, _STATE["resources"])
     else:
         engine = build_engine(src["data_dir"])
     _STATE["engine"], _STATE["revision"] = engine, revision

@@ -10,6 +10,7 @@ import ahocorasick
 
 from app.engine.document import FieldDoc, Gap, Token
 from app.engine.models import Brand
+from app.engine.normalize import fold_name
 
 # Words that start a compatibility statement when they come before a brand ("strong": the
 # brand may come a few words later; "weak": the brand must follow at once).
@@ -59,8 +60,6 @@ class CategoryMap:
     title, to product category ids: one Aho-Corasick pass over the folded text."""
 
     def __init__(self, keywords: dict[str, tuple[str, ...]]) -> None:
-        from app.engine.normalize import fold_name
-
         self._cats: dict[str, set[str]] = {}
         for cat, words in keywords.items():
             for w in words:

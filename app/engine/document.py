@@ -74,9 +74,7 @@ class FieldDoc:
         folded = folded if folded is not None else fold(text)
         ft = folded.text
         tokens = [Token(*m.span(), m.group()) for m in TOKEN_RE.finditer(ft)]
-        known = _GAP_CACHE.get
-        gaps = [g if (g := known(ft[a.end:b.start])) is not None else classify_gap(ft[a.end:b.start])
-                for a, b in zip(tokens, tokens[1:])]
+        gaps = [classify_gap(ft[a.end:b.start]) for a, b in zip(tokens, tokens[1:])]
         return cls(fld, index, text, folded, tokens, gaps)
 
     @cached_property

@@ -120,8 +120,13 @@ class Engine:
         suppressed: list[tuple[Hit, dict]] | None = [] if explain else None
         segments = self._segments(listing)
         sensitive = self._sensitive_hits(segments)
-        if listing.brand and listing.brand.strip():
-            sensitive = _outside_own_brand(listing, sensitive, suppressed)
+        # hits inside the seller's own brand name are not risks: sensitive words ("Sale Funda",
+        # "Best Choice Products" are names, not claims) nor brand names ("Big Cherry" is not
+        # Cherry, "Sylvanian Families" is not Sylvania)
+        own_brand = _own_brand_pattern(listing.brand.strip()) if listing.brand else None
+        mine = lambda _text: {"kind": "own_brand", "brand": listing.brand}
+        if own_brand is not None:
+            sensitive = _drop_inside(listing, sensitive, own_brand, suppressed, mine)
         contact: dict[tuple[Field, int | None], bytearray] = {}
         for h in sensitive:
             if h.category == "contact_info":
@@ -132,8 +137,8 @@ class Engine:
         # a brand named as part of contact details (WhatsApp +852 ...) is reported as contact info
         brands = [h for h in self._brand_hits(listing, segments, suppressed)
                   if (h.field, h.index) not in contact or contact[(h.field, h.index)].find(1, h.start, h.end) == -1]
-        if listing.brand and listing.brand.strip():
-            brands = _outside_own_brand(listing, brands, suppressed)
+        if own_brand is not None:
+            brands = _drop_inside(listing, brands, own_brand, suppressed, mine)
         if self._allow is not None:
             brands = self._allowed(listing, brands, suppressed)
             sensitive = self._allowed(listing, sensitive, suppressed)
@@ -231,13 +236,13 @@ class Engine:
                     if c.match in (MatchType.EXACT, MatchType.VARIANT) and not c.disguised:
                         named_plainly[c.entry.brand.id] = c.entry.brand
             neighbours.append(near)
-        listing_cats = cats
-        if not cats and not text_cats:
+        guessed = not cats and not text_cats
+        if guessed:
             # no category given or read from the words: the brands the listing plainly
             # names tell what kind of product it is (a LEGO set is a toy)
             for b in [*(self.index.by_id[i] for i in own), *named_plainly.values()]:
                 cats |= b.core_categories
-        context = ListingContext(cats, cats | text_cats, from_brands=not (listing_cats or text_cats))
+        context = ListingContext(cats, cats | text_cats, from_brands=guessed)
 
         hits: list[Hit] = []
         for seg, doc, cands, near in zip(segments, docs, per_doc, neighbours):
@@ -504,16 +509,6 @@ def _own_brand_pattern(brand: str) -> re.Pattern[str] | None:
     head = r"(?<![a-z0-9])" if chars[0].isascii() else ""
     tail = r"(?![a-z0-9])" if chars[-1].isascii() else ""
     return re.compile(head + body + tail, re.IGNORECASE)
-
-
-def _outside_own_brand(listing: Listing, hits: list[Hit], suppressed: list | None = None) -> list[Hit]:
-    """Drop hits inside the seller's own brand name: sensitive words ("Sale Funda", "Best
-    Choice Products" are names, not claims) and brand names ("Big Cherry" is not Cherry,
-    "Sylvanian Families" is not Sylvania)."""
-    pattern = _own_brand_pattern(listing.brand.strip())
-    if pattern is None:
-        return hits
-    return _drop_inside(listing, hits, pattern, suppressed, lambda _text: {"kind": "own_brand", "brand": listing.brand})
 
 
 def _drop_inside(listing: Listing, hits: list[Hit], pattern: re.Pattern[str], suppressed: list | None,

@@ -114,6 +114,13 @@ class _Phrases:
                 if _bounded(text, start, end + 1, key):
                     yield start, end + 1, self.other[key]
 
+    def other_payloads(self, text: str):
+        """Payloads of the symbol and Chinese keys anywhere in `text` (no word bounds: a
+        quick superset of what `iter` yields for them)."""
+        if self._other_ac is not None:
+            for _end, key in self._other_ac.iter(text):
+                yield self.other[key]
+
 
 class SensitiveMatcher:
     def __init__(self, terms: tuple[Term, ...], exemptions: tuple[Exemption, ...]) -> None:
@@ -151,13 +158,7 @@ class SensitiveMatcher:
                 return True
         if _ANY_PREFILTER.search(text) is not None:
             return True
-        ac = self._phrases._other_ac
-        if ac is not None:
-            other = self._phrases.other
-            for _end, key in ac.iter(text.translate(_SEPARATORS)):
-                if other[key][0]:
-                    return True
-        return False
+        return any(terms for terms, _ in self._phrases.other_payloads(text.translate(_SEPARATORS)))
 
     def find(self, doc: FieldDoc) -> list[SensitiveMatch]:
         text = doc.text.translate(_SEPARATORS)

@@ -232,12 +232,7 @@ def load_lists(data_dir: Path | None = None) -> Lists:
     for f in files:
         if not f.is_file():
             raise ListError(f"{f}: missing")
-    digest = hashlib.sha256()
-    # the version covers everything that changes results: lists and reference data
-    resources = [data_dir / "categories.csv", data_dir / "zh_shapes.txt", *sorted((data_dir / "wordlists").glob("*.txt"))]
-    for f in [*files, *(r for r in resources if r.is_file())]:
-        digest.update(f.name.encode())
-        digest.update(f.read_bytes())
+    digest = _digest_files(hashlib.sha256(), files, data_dir)
     brands = load_brands(files[:-3])
     terms = load_terms(files[-3])
     exemptions = load_exemptions(files[-2])
@@ -266,7 +261,7 @@ def load_resources(data_dir: Path | None = None):
 
 
 def lists_from_records(brand_rows: list[dict[str, str]], term_rows: list[dict[str, str]],
-                       allow: list[str] = (), data_dir: Path | None = None) -> Lists:
+                       allow: list[str] | tuple[str, ...] = (), data_dir: Path | None = None) -> Lists:
     """Lists from stored records (brands and terms), with the exemptions and policy rules of
     `data_dir`. The version is a digest of all of it, so equal lists have equal versions
     on every worker and instance."""
@@ -278,14 +273,21 @@ def lists_from_records(brand_rows: list[dict[str, str]], term_rows: list[dict[st
         for r in sorted(rows, key=lambda r: r["id"]):
             digest.update("\x1f".join(r.get(c) or "" for c in cols).encode() + b"\x1e")
     digest.update("\x1e".join(allow).encode())
-    resources = [data_dir / "categories.csv", data_dir / "zh_shapes.txt", *sorted((data_dir / "wordlists").glob("*.txt"))]
-    for f in [*files[-2:], *(r for r in resources if r.is_file())]:
-        digest.update(f.name.encode())
-        digest.update(f.read_bytes())
+    _digest_files(digest, files[-2:], data_dir)
     brands = [parse_brand(f"brand {r.get('id')!r}", r) for r in brand_rows]
     terms = [parse_term(f"term {r.get('id')!r}", r) for r in term_rows]
     return Lists(tuple(brands), tuple(terms), tuple(load_exemptions(files[-2])), "v1-" + digest.hexdigest()[:12],
                  tuple(load_policies(files[-1])), tuple(allow))
+
+
+def _digest_files(digest, files: list[Path], data_dir: Path):
+    """Add list files and the reference data to a version digest: the version covers
+    everything that changes results."""
+    resources = [data_dir / "categories.csv", data_dir / "zh_shapes.txt", *sorted((data_dir / "wordlists").glob("*.txt"))]
+    for f in [*files, *(r for r in resources if r.is_file())]:
+        digest.update(f.name.encode())
+        digest.update(f.read_bytes())
+    return digest
 
 
 def _word_set(path: Path) -> frozenset[str]:

@@ -31,12 +31,14 @@ from sqlalchemy import (
 from sqlalchemy.engine import Connection, Engine
 from sqlalchemy.exc import IntegrityError
 
+from app.engine.models import Lists
 from app.lists.loader import (
     BRAND_COLUMNS,
     TERM_COLUMNS,
     ListError,
     _rows,
     list_files,
+    lists_from_records,
     parse_brand,
     parse_term,
 )
@@ -353,6 +355,12 @@ class Store:
         return out, total
 
     # ---- for the engine -------------------------------------------------------------
+    def lists(self, data_dir: Path) -> tuple[Lists, int]:
+        """The lists as stored now, ready for an engine (with the exemptions and policy
+        rules of `data_dir`), and the revision they are from."""
+        snap = self.snapshot()
+        return lists_from_records(snap.brands, snap.terms, snap.allow, data_dir), snap.revision
+
     def snapshot(self) -> Snapshot:
         with self.engine.connect() as conn, conn.begin():
             rev = self._revision(conn)

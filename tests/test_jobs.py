@@ -175,6 +175,10 @@ def test_uploads_that_cannot_be_read_get_a_clear_4xx(api):
     assert r.status_code == 422 and r.json()["error"]["field"] == "mapping"
     r = api.post("/v1/jobs", files={"file": ("big.csv", b"sku,title\n" + b"1,x" * 1_000_000)})
     assert r.status_code == 413
+    r = api.post("/v1/jobs", files={"file": ("a.csv", b"\xef\xbb\xbfsku,title\n1,ok\xff\n")})
+    assert r.status_code == 422 and "UTF-8" in r.json()["error"]["message"]  # a BOM, then broken UTF-8
+    r = api.post("/v1/jobs", files={"file": ("a.tsv", b"\xff\xfes\x00k\x00u\x00\t\x00t\x00i\x00\n")})
+    assert r.status_code == 422 and "UTF-16" in r.json()["error"]["message"]  # odd-length UTF-16
     r = api.post("/v1/jobs", data={"mapping": "{}"})
     assert r.status_code == 422  # no file at all
     assert api.get("/v1/jobs/nope").status_code == 404

@@ -108,13 +108,12 @@ def decode(data: bytes, *, partial: bool = False) -> str:
     """Text of a file: BOM first (UTF-8, UTF-16), then UTF-16 without BOM (many NULs),
     then UTF-8, then GB18030 (a superset of GBK, as Chinese Excel saves)."""
     if data.startswith(codecs.BOM_UTF8):
-        return data[3:].decode("utf-8", errors="replace" if partial else "strict")
+        return _declared(data[3:], "utf-8", partial)
     if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
-        return data.decode("utf-16", errors="replace" if partial else "strict")
+        return _declared(data, "utf-16", partial)
     sample = data[:4096]
     if sample and sample.count(b"\x00") > len(sample) // 4:
-        enc = "utf-16-le" if sample[1:2] == b"\x00" else "utf-16-be"
-        return data.decode(enc, errors="replace" if partial else "strict")
+        return _declared(data, "utf-16-le" if sample[1:2] == b"\x00" else "utf-16-be", partial)
     try:
         return data.decode("utf-8")
     except UnicodeDecodeError as exc:
@@ -126,6 +125,15 @@ def decode(data: bytes, *, partial: bool = False) -> str:
         if partial:
             return data.decode("gb18030", errors="replace")
         raise CatalogueError("file: the text is neither UTF-8, UTF-16 nor GB18030/GBK") from None
+
+
+def _declared(data: bytes, encoding: str, partial: bool) -> str:
+    """Text in the encoding the file declares (a BOM) or plainly shows (UTF-16's NULs); a
+    file that then breaks its own encoding cannot be read."""
+    try:
+        return data.decode(encoding, errors="replace" if partial else "strict")
+    except UnicodeDecodeError as exc:
+        raise CatalogueError(f"file: declared {encoding.upper()} but byte {exc.start} is not ({exc.reason})") from None
 
 
 def guess_mapping(rows: list[list[str]], explicit: dict[str, Any] | None = None) -> Mapping:

@@ -42,7 +42,7 @@ def check(keys: tuple[ApiKey, ...], authorization: str | None) -> str:
     if scheme.lower() != "bearer" or not token.strip():
         raise _unauthorized("the Authorization header must be 'Bearer <key>'")
     if not keys:
-        raise ApiError(403, "forbidden", "list changes are switched off: no PRESCREEN_API_KEYS are configured",
+        raise ApiError(403, "forbidden", "this is switched off: no PRESCREEN_API_KEYS are configured",
                        "Authorization")
     given = token.strip().encode()
     who = None

@@ -158,9 +158,8 @@ class Jobs:
                 res = conn.execute(update(S.jobs).where(*cond).values(
                     status="running", runner=runner, heartbeat=_iso(), attempts=S.jobs.c.attempts + 1,
                     started_at=func.coalesce(S.jobs.c.started_at, _iso())))
-                if res.rowcount == 1:
-                    with self.db.connect() as conn2:
-                        return dict(conn2.execute(select(S.jobs).where(S.jobs.c.id == c.id)).first()._mapping)
+                if res.rowcount == 1:  # ours: read it back in the same transaction, as updated
+                    return dict(conn.execute(select(S.jobs).where(S.jobs.c.id == c.id)).first()._mapping)
         return None
 
     def store_chunk(self, job_id: str, runner: str, start_seq: int, results: list[dict], counts: dict[str, int],

@@ -90,3 +90,16 @@ def test_snapshot_builds_lists_with_a_content_version(store):
     assert snap2.revision == snap.revision + 1 and b.allow == ("Applewood",)
     assert a.version != b.version
     assert len(a.brands) == len(b.brands) > 4000
+
+
+def test_a_claimed_job_comes_back_as_claimed(tmp_path, store):
+    """The runner works from the claimed row: running, its own, the attempt counted."""
+    from app.catalogue.jobs import Jobs
+
+    jobs = Jobs(store, tmp_path / "jobs", retention_hours=1)
+    upload = tmp_path / "u.csv"
+    upload.write_text("sku,title\n1,N1ke socks\n", encoding="utf-8")
+    jobs.create(upload, "u.csv", mapping=None, fmt=None, callback_url=None, max_rows=10)
+    job = jobs.claim("runner-1")
+    assert (job["status"], job["runner"], job["attempts"], job["format"]) == ("running", "runner-1", 1, "csv")
+    assert jobs.claim("runner-2") is None  # a live claim is not taken over

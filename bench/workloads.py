@@ -108,9 +108,21 @@ _SYLLABLES = ["ka", "ro", "mi", "ne", "lo", "va", "ti", "su", "be", "da", "xo", 
 _HAN = "安宝博辰达德菲格航恒华佳嘉捷金凯朗雷力利龙美米纳欧派琪瑞森盛时斯泰特威维沃祥欣雅耀逸优宇元越泽卓"
 
 
+def _dictionary() -> set[str]:
+    words: set[str] = set()
+    for name in ("en_dictionary.txt", "en_dictionary_rare.txt"):
+        with (ROOT / "data" / "wordlists" / name).open(encoding="utf-8") as fh:
+            words.update(w.strip().lower() for w in fh if w.strip())
+    return words
+
+
 def synthetic_brands_csv(n: int, seed: int = 3) -> str:
-    """n made-up brands in data/brands CSV format (Latin name, Chinese name, a sub-mark)."""
+    """n made-up brands in data/brands CSV format (Latin name, Chinese name, a sub-mark).
+
+    Dictionary words are skipped: a curated list marks such names ordinary (`lists validate`
+    insists), so a made-up "Fine" or "Label" would only add hits no real list produces."""
     rng = random.Random(seed)
+    dictionary = _dictionary()
     buf = io.StringIO()
     w = csv.writer(buf, lineterminator="\n")
     w.writerow(["id", "name", "aliases", "zh_names", "submarks", "ordinary", "categories", "tier", "owner", "nice_classes"])
@@ -119,7 +131,7 @@ def synthetic_brands_csv(n: int, seed: int = 3) -> str:
     i = 0
     while i < n:
         name = "".join(rng.choice(_SYLLABLES) for _ in range(rng.randint(2, 4))).capitalize()
-        if name.lower() in seen:
+        if name.lower() in seen or name.lower() in dictionary:
             continue
         seen.add(name.lower())
         zh = "".join(rng.choice(_HAN) for _ in range(rng.randint(3, 4)))

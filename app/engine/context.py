@@ -21,6 +21,14 @@ STRONG_CUES = (
     ("compatible",), ("replaces",), ("fit",),
 )
 WEAK_CUES = (("for",),)
+# the cues filed under their last word, in list order (a phrase is tested against the cues
+# that can end it only)
+_STRONG_BY_LAST: dict[str, list[tuple[str, ...]]] = {}
+for _cue in STRONG_CUES:
+    _STRONG_BY_LAST.setdefault(_cue[-1], []).append(_cue)
+_WEAK_BY_LAST: dict[str, list[tuple[str, ...]]] = {}
+for _cue in WEAK_CUES:
+    _WEAK_BY_LAST.setdefault(_cue[-1], []).append(_cue)
 HAN_CUES = ("适用于", "适用", "兼容", "适配", "专用于", "用于", "匹配", "配")
 COMPARISONS = frozenset({"like", "as", "than"})
 SKIPPABLE = frozenset({"the", "a", "an", "your", "all", "most", "any", "both", "new", "old", "versions", "models", "generations", "of"})
@@ -169,12 +177,13 @@ def compatibility_cue(doc: FieldDoc, start: int, end: int, *, is_product_mark: b
         skipped = seq[len(seq) - n_skip:]
         if skipped and skipped[0] in COMPARISONS:
             continue  # "fits like a Nike": a comparison, not a statement of fit
-        for cue in STRONG_CUES:
+        for cue in _STRONG_BY_LAST.get(head[-1], ()):
             if len(head) >= len(cue) and tuple(head[-len(cue):]) == cue:
                 return " ".join(cue)
-        if all(w in SKIPPABLE or w in CHAIN or _MODEL.match(w) for w in skipped):
-            for cue in WEAK_CUES:
-                if len(head) >= len(cue) and tuple(head[-len(cue):]) == cue and (is_product_mark or tech):
+        weak = _WEAK_BY_LAST.get(head[-1])
+        if weak and (is_product_mark or tech) and all(w in SKIPPABLE or w in CHAIN or _MODEL.match(w) for w in skipped):
+            for cue in weak:
+                if len(head) >= len(cue) and tuple(head[-len(cue):]) == cue:
                     return " ".join(cue)
     # following cue: Lego-Compatible, "iPhone 15 Case", "适用" after? (Chinese after-cues)
     after = doc.text[end:end + 40]

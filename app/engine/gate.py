@@ -31,6 +31,7 @@ class Gate:
         self._names = [m for m in matchers if isinstance(m, LatinNameMatcher)]
         # matchers the gate knows nothing about run on every sentence
         self._always = [m for m in matchers if not (isinstance(m, (TokenMatcher, LatinNameMatcher)) or m.needs_han)]
+        self._han = [m for m in matchers if m.needs_han and not isinstance(m, (TokenMatcher, LatinNameMatcher))]
         self._words: dict[str, int] = {}
         self._word_cache_size = word_cache_size
 
@@ -38,8 +39,7 @@ class Gate:
         """For folded sentence text: the matchers to run, in their order, and whether the
         sensitive-term matcher can find anything."""
         sensitive = self.sensitive.may_find(text)
-        if _HAN_RE.search(text):
-            return list(self.matchers), sensitive
+        han = _HAN_RE.search(text) is not None
         toks = TOKEN_RE.findall(text)
         flags = 0
         words = self._words
@@ -52,10 +52,12 @@ class Gate:
                 words[t] = f
             flags |= f
         names = bool(flags & _NAME) or (bool(self._names) and LatinNameMatcher.may_join(toks, self.index))
-        if not names and not flags & _WORD and not self._always:
+        if not names and not flags & _WORD and not self._always and not han:
             return [], sensitive
+        # Chinese text: the Chinese matchers always run; the Latin ones as for any text
         run = [m for m in self.matchers
-               if (names and m in self._names) or (flags & _WORD and m in self._token) or m in self._always]
+               if (names and m in self._names) or (flags & _WORD and m in self._token) or m in self._always
+               or (han and m in self._han)]
         return run, sensitive
 
     def _classify(self, t: str) -> int:

@@ -17,6 +17,7 @@ from rapidfuzz.distance import OSA
 
 from app.engine.chinese import (
     WordBoundaries,
+    final_codes,
     load_shape_table,
     pinyin_of,
     sound_key,
@@ -104,6 +105,9 @@ class BrandIndex:
         # in C) with the names that share its first letter and are at most two letters
         # longer or shorter, a few thousand at 100,000 brands
         self.fuzzy: dict[tuple[str, int], list[str]] = defaultdict(list)
+        # names long enough for two edits, by first two letters, last letter and length: two
+        # edits are taken only inside a name whose ends are intact (FuzzyMatcher)
+        self.fuzzy_ends: dict[tuple[str, str, int], list[str]] = defaultdict(list)
         self.phonetic: dict[str, set[str]] = defaultdict(set)
         self.collapsed: dict[str, set[str]] = defaultdict(set)  # name with doubled letters made single
         self.name_lookup: dict[str, set[str]] = defaultdict(set)  # folded name -> brand ids
@@ -128,6 +132,11 @@ class BrandIndex:
         # (the masked key carries the final of the masked syllable: only a character with the
         # same final can stand there, so most windows are ruled out by one dict lookup)
         self.han_masked: dict[str, list[tuple[int, str, MarkEntry]]] = defaultdict(list)
+        # The first character is never masked, and the second is either as written (a later
+        # one masked) or known by its final: a run of text with none of these pairs (first
+        # character + second, or first + the second's final) holds no near-homophone.
+        self.final_table, final_ids = final_codes()
+        pairs: set[str] = set()
         for key, entries in self.han.items():
             if 2 <= len(key) <= 4:
                 for e in entries:
@@ -137,8 +146,9 @@ class BrandIndex:
                         syl = syllable_parts(key[k])
                         if syl:
                             self.han_masked[key[:k] + "?" + syl[1] + key[k + 1:]].append((k, syl[0], e))
-        # the first character is never masked: a window starting elsewhere cannot match
+                            pairs.add(key[0] + (final_ids[syl[1]] if k == 1 else key[1]))
         self.han_masked_heads = frozenset(k[0] for k in self.han_masked)
+        self.han_masked_pairs = frozenset(pairs)
         self._propagate_ordinary()
         self.self_evident = self._names_inside_names()
         self.boundaries = WordBoundaries(zh_words)
@@ -169,6 +179,8 @@ class BrandIndex:
                 self.collapsed[collapse_repeats(key)].add(key)
             if fuzzy_depth(len(key)):
                 self.fuzzy[(key[0], len(key))].append(key)
+            if fuzzy_depth(len(key)) >= 2:
+                self.fuzzy_ends[(key[:2], key[-1], len(key))].append(key)
             if len(key) >= 4 and key.isalpha():
                 self.phonetic["m:" + jellyfish.metaphone(key)].add(key)
                 self.phonetic["n:" + jellyfish.nysiis(key)].add(key)
@@ -184,13 +196,24 @@ class BrandIndex:
         self.shape_ac = self._automaton(self.shape)
 
     def typo_neighbours(self, t: str) -> list[tuple[str, int]]:
-        """Names open to typos within two edits (optimal string alignment) of the word t,
-        sharing its first letter, with their distances."""
+        """Names that may be typos of the word t, with their distances (optimal string
+        alignment, compared by rapidfuzz in C): names sharing its first letter one edit
+        away, of its own length up to six letters (a short name loses or gains no letter)
+        and one letter longer or shorter from seven; and names of nine letters or more two
+        edits away with the same first two and last letters (fuzzy_depth tells how far)."""
         out: list[tuple[str, int]] = []
-        for n in range(max(1, len(t) - 2), len(t) + 3):
+        size = len(t)
+        for n in range(max(4, size - 1), size + 2):
+            if n <= 6 and n != size:
+                continue
             keys = self.fuzzy.get((t[0], n))
             if keys:
-                out.extend((k, d) for k, d, _ in process.extract(t, keys, scorer=OSA.distance, score_cutoff=2, limit=None))
+                out.extend((k, d) for k, d, _ in process.extract(t, keys, scorer=OSA.distance, score_cutoff=1, limit=None))
+        for n in range(max(9, size - 2), size + 3):
+            keys = self.fuzzy_ends.get((t[:2], t[-1], n))
+            if keys:
+                out.extend((k, d) for k, d, _ in process.extract(t, keys, scorer=OSA.distance, score_cutoff=2, limit=None)
+                           if d == 2)
         return out
 
     def _add(self, b: Brand, name: str, mark: str, role: str, zh_words: list[str]) -> None:

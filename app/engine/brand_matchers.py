@@ -3,6 +3,7 @@ the screener decides which candidates become hits (evidence, overlaps, severity)
 """
 from __future__ import annotations
 
+import operator
 import re
 import unicodedata
 from dataclasses import dataclass, field
@@ -510,6 +511,12 @@ class HanNearSoundMatcher(BrandMatcher):
         if not doc.has_han or not index.han_masked:
             return []
         han, pos, split = doc.han
+        # one C-level pass: a window can only match where a character and the next one (or
+        # the next one's final) begin some masked name
+        pairs = index.han_masked_pairs
+        if pairs.isdisjoint(map(operator.add, han, han[1:])) and pairs.isdisjoint(
+                map(operator.add, han, han[1:].translate(index.final_table))):
+            return []
         out: list[Candidate] = []
         masked = index.han_masked
         heads = index.han_masked_heads

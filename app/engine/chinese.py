@@ -69,6 +69,17 @@ def _pinyin_tables() -> tuple[dict[int, str], dict[int, str]]:
     return plain, sound
 
 
+@lru_cache(maxsize=1)
+def final_codes() -> tuple[dict[int, str], dict[str, str]]:
+    """A str.translate table from codepoint to one private-use character (plane 15) per
+    final of its first reading, as `syllable_parts` gives it (characters with no reading
+    are left out), and the character of each final."""
+    plain, _ = _pinyin_tables()
+    finals = {code: split_syllable(s)[1] for code, s in plain.items()}
+    ids = {f: chr(0xF0000 + i) for i, f in enumerate(sorted(set(finals.values())))}
+    return {code: ids[f] for code, f in finals.items()}, ids
+
+
 def pinyin_of(text: str) -> list[str] | None:
     """Toneless pinyin syllables of a Han string (first readings), or None if any char lacks one."""
     plain, _ = _pinyin_tables()

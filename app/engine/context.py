@@ -10,7 +10,7 @@ import ahocorasick
 
 from app.engine.document import FieldDoc, Gap, Token
 from app.engine.models import Brand
-from app.engine.normalize import fold_name
+from app.engine.normalize import fold, fold_name
 
 # Words that start a compatibility statement when they come before a brand ("strong": the
 # brand may come a few words later; "weak": the brand must follow at once).
@@ -83,12 +83,14 @@ class CategoryMap:
     def categories(self, text: str | None) -> frozenset[str]:
         if not text:
             return frozenset()
-        hit = self._cache.get(text)
+        # a seller's category recurs in every listing and is remembered; the product words
+        # of a title are new text each time and are not (neither here nor in fold_name's
+        # cache, which would keep up to 262,144 whole titles alive)
+        short = len(text) <= 120
+        hit = self._cache.get(text) if short else None
         if hit is not None:
             return hit
-        from app.engine.normalize import fold_name
-
-        t = fold_name(text)
+        t = fold(text).text
         found: set[str] = set()
         for end, key in self._ac.iter(t):
             start = end - len(key) + 1
@@ -97,7 +99,7 @@ class CategoryMap:
                 continue
             found |= self._cats[key]
         out = frozenset(found)
-        if len(self._cache) < 50_000:
+        if short and len(self._cache) < 50_000:
             self._cache[text] = out
         return out
 

@@ -7,7 +7,9 @@ from __future__ import annotations
 import copy
 import re
 import unicodedata
+from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import Any
 from enum import IntEnum
 from functools import cached_property
 
@@ -74,6 +76,17 @@ class FieldDoc:
     folded: Folded
     tokens: list[Token] = field(default_factory=list)
     gaps: list[Gap] = field(default_factory=list)  # gaps[i] sits between tokens i and i+1
+    # what was read off this text around a candidate (a model after it, a cue before it):
+    # the text is shared by every listing that repeats the sentence, and so are these
+    memo: dict = field(default_factory=dict, repr=False, compare=False)
+
+    def remember(self, key: tuple, compute: Callable[[], Any]) -> Any:
+        """`compute()`, once per key for this text (its answers depend on the text alone)."""
+        try:
+            return self.memo[key]
+        except KeyError:
+            value = self.memo[key] = compute()
+            return value
 
     @classmethod
     def build(cls, fld: Field, index: int | None, text: str, folded: Folded | None = None) -> FieldDoc:

@@ -346,11 +346,11 @@ class Engine:
                 evidence.append(f"listed next to {other.name}, a brand of the same kind")
                 break
         category_agrees = bool(cats & e.brand.category_set)
-        if model_follows(doc, c.end, han=han) and (category_agrees or (
+        if doc.remember(("model", c.end, han), lambda: model_follows(doc, c.end, han=han)) and (category_agrees or (
                 not context.any_categories and is_tech(e.brand) and not self._short(c))):
             evidence.append("followed by a model designation")
         # "genuine", "正品" anywhere in the field back a name, not an everyday word (Animal)
-        word = brand_context(doc) if category_agrees and not self._common_word(e) else None
+        word = doc.remember(("context",), lambda: brand_context(doc)) if category_agrees and not self._common_word(e) else None
         if word:
             evidence.append(f"'{word}' says a branded product is meant")
         # a Chinese everyday word (英雄 hero, 小米 millet) is taken for a name only in a category
@@ -406,7 +406,9 @@ class Engine:
             severity = Severity.MEDIUM  # an ordinary word with only circumstantial evidence
         cue = None
         if doc.field != Field.SEARCH_TERMS:
-            cue = compatibility_cue(doc, c.start, c.end, is_product_mark=e.role == Role.SUBMARK, tech=is_tech(b))
+            mark, tech = e.role == Role.SUBMARK, is_tech(b)
+            cue = doc.remember(("cue", c.start, c.end, mark, tech),
+                               lambda: compatibility_cue(doc, c.start, c.end, is_product_mark=mark, tech=tech))
         if b.id in authorized:
             usage, severity = Usage.AUTHORIZED, Severity.LOW
         elif cue is not None and c.match not in (MatchType.DERIVATIVE,):

@@ -133,9 +133,10 @@ class BrandIndex:
         # same final can stand there, so most windows are ruled out by one dict lookup)
         self.han_masked: dict[str, list[tuple[int, str, MarkEntry]]] = defaultdict(list)
         # The first character is never masked, and the second is either as written (a later
-        # one masked) or known by its final: a run of text with none of these pairs (first
-        # character + second, or first + the second's final) holds no near-homophone.
+        # one masked) or known by its final: only where a character and the next one (or the
+        # next one's final) begin a masked name is a window looked up at all.
         self.final_table, final_ids = final_codes()
+        second: set[str] = set()
         pairs: set[str] = set()
         for key, entries in self.han.items():
             if 2 <= len(key) <= 4:
@@ -146,9 +147,12 @@ class BrandIndex:
                         syl = syllable_parts(key[k])
                         if syl:
                             self.han_masked[key[:k] + "?" + syl[1] + key[k + 1:]].append((k, syl[0], e))
-                            pairs.add(key[0] + (final_ids[syl[1]] if k == 1 else key[1]))
-        self.han_masked_heads = frozenset(k[0] for k in self.han_masked)
-        self.han_masked_pairs = frozenset(pairs)
+                            if k == 1:
+                                second.add(key[0] + final_ids[syl[1]])
+                            else:
+                                pairs.add(key[:2])
+        self.han_masked_second = frozenset(second)   # first character + the final of the masked second
+        self.han_masked_pairs = frozenset(pairs)     # first two characters, a later one masked
         self._propagate_ordinary()
         self.self_evident = self._names_inside_names()
         self.boundaries = WordBoundaries(zh_words)

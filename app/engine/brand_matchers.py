@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import operator
 import re
+from itertools import compress
 import unicodedata
 from dataclasses import dataclass, field
 
@@ -511,25 +512,28 @@ class HanNearSoundMatcher(BrandMatcher):
         if not doc.has_han or not index.han_masked:
             return []
         han, pos, split = doc.han
-        # one C-level pass: a window can only match where a character and the next one (or
-        # the next one's final) begin some masked name
-        pairs = index.han_masked_pairs
-        if pairs.isdisjoint(map(operator.add, han, han[1:])) and pairs.isdisjoint(
-                map(operator.add, han, han[1:].translate(index.final_table))):
+        if len(han) < 2:
+            return []
+        # C-level passes over the pairs of neighbouring characters: a window can only match
+        # where its first character and the next one begin some name masked further on, or
+        # its first character and the next one's final begin a name masked right there
+        nxt = han[1:]
+        masked_here = list(map(index.han_masked_second.__contains__,
+                               map(operator.add, han, nxt.translate(index.final_table))))
+        masked_later = list(map(index.han_masked_pairs.__contains__, map(operator.add, han, nxt)))
+        if not any(masked_here) and not any(masked_later):
             return []
         out: list[Candidate] = []
         masked = index.han_masked
-        heads = index.han_masked_heads
-        parts = [syllable_parts(c) if c != "\0" else None for c in han]
-        for p in range(len(han)):
-            if han[p] not in heads:
-                continue
+        for p in compress(range(len(nxt)), map(operator.or_, masked_here, masked_later)):
             for length in (2, 3, 4):
                 window = han[p:p + length]
                 if len(window) != length or "\0" in window or window in index.han:
                     continue
                 for k in range(1, length):
-                    part = parts[p + k]
+                    if not (masked_here[p] if k == 1 else masked_later[p]):
+                        continue
+                    part = syllable_parts(han[p + k])
                     if part is None:
                         continue
                     found = masked.get(window[:k] + "?" + part[1] + window[k + 1:])

@@ -20,6 +20,7 @@ from app.engine.normalize import Folded, fold, is_han
 TOKEN_RE = re.compile(r"[0-9a-z\u00df-\u024f]+")
 _HAN_CLASS = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"  # the ranges is_han accepts
 _HAN_RE = re.compile(f"[{_HAN_CLASS}]")
+_ALL_HAN_RE = re.compile(f"[{_HAN_CLASS}]+")
 # A run of Chinese characters as FieldDoc.han joins them: characters with at most two
 # symbols between them (耐-克, 耐★克). The class between them is wider than "symbols" (any
 # non-space, non-word character, and "_"), so a run found here never splits what .han
@@ -152,6 +153,8 @@ class FieldDoc:
         `耐★克`) stood right before it.
         """
         ft = self.folded.text
+        if _ALL_HAN_RE.fullmatch(ft):
+            return ft, list(range(len(ft))), [False] * len(ft)  # the usual run: nothing between
         chars: list[str] = []
         pos: list[int] = []
         split: list[bool] = []

@@ -472,8 +472,10 @@ class HanSoundShapeMatcher(BrandMatcher):
             for hend, key in ac.iter(folded):
                 hs, he = hend - len(key) + 1, hend + 1
                 text = han[hs:he]
+                if text in index.han:
+                    continue  # a name as written (the exact matcher's), never a sound-alike of another
                 for e in table[key]:
-                    if e.ordinary or text == e.key or text in index.han:
+                    if e.ordinary:
                         continue
                     same = sum(a == b for a, b in zip(text, e.key))
                     if same * 2 < len(e.key) or (len(e.key) == 2 and same == 0):

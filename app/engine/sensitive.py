@@ -82,7 +82,16 @@ _PREFILTERS: dict[str, str] = {
     "pesticide-kills-percent": r"kill",
 }
 _PREFILTER_RE = {rule: re.compile(p) for rule, p in _PREFILTERS.items()}
-_ANY_PREFILTER = re.compile("|".join(f"(?:{p})" for p in _PREFILTERS.values()))
+_PREFILTER_LIST = tuple(_PREFILTER_RE.values())
+
+
+def _any_prefilter(text: str) -> bool:
+    """Does any pattern's test pass? (Searched one by one: each test alone starts with a
+    literal or a class the regex engine scans for quickly, their alternation does not.)"""
+    return any(r.search(text) is not None for r in _PREFILTER_LIST)
+
+# Punctuation common in any text: a key with only these besides letters is tested whole.
+_GENERIC_PUNCTUATION = frozenset(".,()!?")
 
 
 _ASCII_WORD = re.compile(r"[a-z0-9]+")
@@ -101,6 +110,12 @@ class _Phrases:
         self.other = {k: v for k, v in keys.items() if not _WORD_KEY.match(k)}
         self._word_ac = _automaton(self.words)
         self._other_ac = _automaton(self.other)
+        # In ASCII text only the ASCII keys of the rest can match, and each holds a symbol
+        # (' % # : & ...): text with none of those symbols is not scanned for them at all.
+        symbols = {k: {c for c in k if not c.isalnum() and c != " "} for k in self.other if k.isascii()}
+        anchors = set().union(*symbols.values()) - _GENERIC_PUNCTUATION
+        self._ascii_whole = tuple(k for k, found in symbols.items() if not found & anchors)
+        self._ascii_anchor = re.compile("[" + re.escape("".join(sorted(anchors))) + "]") if anchors else None
 
     def iter(self, text: str, words_text: str):
         """Yield (start, end, payload list) in folded-text offsets."""
@@ -117,6 +132,9 @@ class _Phrases:
     def other_payloads(self, text: str):
         """Payloads of the symbol and Chinese keys anywhere in `text` (no word bounds: a
         quick superset of what `iter` yields for them)."""
+        if text.isascii() and not (self._ascii_anchor is not None and self._ascii_anchor.search(text)) and not any(
+                k in text for k in self._ascii_whole):
+            return
         if self._other_ac is not None:
             for _end, key in self._other_ac.iter(text):
                 yield self.other[key]
@@ -156,7 +174,7 @@ class SensitiveMatcher:
         for w in words & self._anchors:
             if any(ws <= words for ws in self._term_words[w]):
                 return True
-        if _ANY_PREFILTER.search(text) is not None:
+        if _any_prefilter(text):
             return True
         return any(terms for terms, _ in self._phrases.other_payloads(text.translate(_SEPARATORS)))
 
@@ -177,7 +195,7 @@ class SensitiveMatcher:
                     continue
                 out.append(SensitiveMatch(start, end, term.id, form, term.category, term.severity,
                                           MatchType.EXACT, term.reason, term.suggestion, 0.95))
-        if _ANY_PREFILTER.search(doc.text) is None:
+        if not _any_prefilter(doc.text):
             return out
         for rule, pat, category, severity, reason, suggestion in _PATTERNS:
             if _PREFILTER_RE[rule].search(doc.text) is None:

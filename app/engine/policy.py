@@ -8,6 +8,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
+from functools import lru_cache
 
 from app.engine.models import PolicyRule
 
@@ -34,19 +35,15 @@ def _max_length(text: str, value: str) -> list[PolicyFinding]:
 
 def _forbidden_chars(text: str, value: str) -> list[PolicyFinding]:
     """One finding per run of forbidden characters ("!!!" is one finding)."""
-    bad = set(value)
-    out: list[PolicyFinding] = []
-    i = 0
-    while i < len(text):
-        if text[i] in bad:
-            j = i
-            while j < len(text) and text[j] in bad:
-                j += 1
-            out.append(PolicyFinding(i, j, f"character{'s' if j - i > 1 else ''} {text[i:j]!r}"))
-            i = j
-        else:
-            i += 1
-    return out
+    if not value:
+        return []
+    return [PolicyFinding(m.start(), m.end(), f"character{'s' if m.end() - m.start() > 1 else ''} {m.group()!r}")
+            for m in _runs_of(value).finditer(text)]
+
+
+@lru_cache(maxsize=64)
+def _runs_of(chars: str) -> re.Pattern[str]:
+    return re.compile("[" + "".join(re.escape(c) for c in chars) + "]+")
 
 
 def _repeated_word(text: str, value: str) -> list[PolicyFinding]:

@@ -514,20 +514,12 @@ class HanNearSoundMatcher(BrandMatcher):
         if not doc.has_han or not index.han_masked:
             return []
         han, pos, split = doc.han
-        if len(han) < 2:
-            return []
-        # C-level passes over the pairs of neighbouring characters: a window can only match
-        # where its first character and the next one begin some name masked further on, or
-        # its first character and the next one's final begin a name masked right there
-        nxt = han[1:]
-        masked_here = list(map(index.han_masked_second.__contains__,
-                               map(operator.add, han, nxt.translate(index.final_table))))
-        masked_later = list(map(index.han_masked_pairs.__contains__, map(operator.add, han, nxt)))
+        masked_here, masked_later = self.openings(han, index)
         if not any(masked_here) and not any(masked_later):
             return []
         out: list[Candidate] = []
         masked = index.han_masked
-        for p in compress(range(len(nxt)), map(operator.or_, masked_here, masked_later)):
+        for p in compress(range(len(masked_here)), map(operator.or_, masked_here, masked_later)):
             for length in (2, 3, 4):
                 window = han[p:p + length]
                 if len(window) != length or "\0" in window or window in index.han:
@@ -551,6 +543,18 @@ class HanNearSoundMatcher(BrandMatcher):
                             c.weak = True
                             out.append(c)
         return out
+
+
+    @staticmethod
+    def openings(han: str, index: BrandIndex) -> tuple[list[bool], list[bool]]:
+        """Per position of `han` but the last: can a masked name start there with its second
+        character masked (the character and the next one's final begin one), or with a later
+        one masked (the character and the next one begin one)? Two passes in C over the
+        pairs of neighbouring characters; only where one says yes is a window looked up."""
+        nxt = han[1:]
+        here = list(map(index.han_masked_second.__contains__, map(operator.add, han, nxt.translate(index.final_table))))
+        later = list(map(index.han_masked_pairs.__contains__, map(operator.add, han, nxt)))
+        return here, later
 
 
 class MixedNameMatcher(BrandMatcher):

@@ -1,0 +1,199 @@
+"""The engine's shortcuts give what their plain definitions give.
+
+Each fast path (the gate that skips matchers, the sentence split, run-by-run Chinese
+matching, the typo candidate buckets, the near-homophone pair test) is checked here against
+a direct statement of the same rule, on real listing text and on generated text. A shortcut
+that dropped a single finding would fail one of these.
+"""
+from __future__ import annotations
+
+import json
+import random
+import re
+import sys
+import unicodedata
+from pathlib import Path
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from rapidfuzz.distance import OSA
+
+from app.engine.brand_matchers import FuzzyMatcher, HanNearSoundMatcher, SIMILAR_INITIALS
+from app.engine.chinese import syllable_parts
+from app.engine.document import HAN_RUN_RE, FieldDoc
+from app.engine.models import Field
+from app.engine.normalize import fold
+from app.engine.screener import split_chunks
+
+SHARED = Path(__file__).resolve().parents[2] / "shared"
+
+
+def _real_texts(limit: int = 600) -> list[str]:
+    """Titles and description sentences of the real listings beside the repo, and the dev set."""
+    texts: list[str] = []
+    sources = [
+        (SHARED / "realdata" / "amazon-uk-toys-10k" / "listings.jsonl", ("title", "description")),
+        (SHARED / "realdata" / "flipkart-20k" / "listings.jsonl", ("title", "description")),
+        (SHARED / "realdata" / "taobao-ner-jie2019" / "titles.jsonl", ("title",)),
+        (SHARED / "eval" / "dev.jsonl", ("title", "description")),
+    ]
+    for path, keys in sources:
+        if not path.exists():
+            continue
+        with path.open(encoding="utf-8") as fh:
+            for i, line in enumerate(fh):
+                if i >= limit:
+                    break
+                row = json.loads(line)
+                for k in keys:
+                    if row.get(k):
+                        texts.extend(s for _, s in split_chunks(row[k]))
+    if not texts:
+        pytest.skip("../shared is not beside the repository")
+    return texts
+
+
+# ---- sentence split --------------------------------------------------------------------
+
+_LOOK_BEHIND = re.compile(r"(?<=\w\w[.!?;])\s+|(?<=[。！？；])")
+
+
+def _split_by_definition(text: str) -> list[tuple[int, str]]:
+    if len(text) < 160:
+        return [(0, text)]
+    out, pos = [], 0
+    for m in _LOOK_BEHIND.finditer(text):
+        if m.start() > pos:
+            out.append((pos, text[pos:m.start()]))
+        pos = m.end()
+    if pos < len(text):
+        out.append((pos, text[pos:]))
+    return out
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.text(alphabet="ab1_é. !?;\n\t。！？；x", min_size=140, max_size=420))
+def test_sentence_split_is_the_look_behind_rule(text):
+    assert split_chunks(text) == _split_by_definition(text)
+
+
+def test_sentence_split_on_real_descriptions():
+    for text in _real_texts(300):
+        assert split_chunks(text) == _split_by_definition(text)
+
+
+# ---- Chinese runs ------------------------------------------------------------------------
+
+def test_a_run_of_chinese_never_parts_what_the_han_reading_joins():
+    """Every symbol (Unicode P* and S*) that FieldDoc.han reads as a split mark between two
+    characters (耐-克, 耐★克, one or two of them) keeps the characters in one run."""
+    for cp in range(0x30000):
+        c = chr(cp)
+        if unicodedata.category(c)[0] not in "PS":
+            continue
+        folded = fold("耐" + c + "克").text
+        han = FieldDoc.build(Field.TITLE, None, "耐" + c + "克").han[0]
+        if "\0" in han:
+            continue  # folded to something the reading itself does not join (a space, a letter)
+        assert HAN_RUN_RE.fullmatch(folded), (hex(cp), folded)
+        assert HAN_RUN_RE.fullmatch(fold("耐" + c + c + "克").text) or "\0" in FieldDoc.build(
+            Field.TITLE, None, "耐" + c + c + "克").han[0], hex(cp)
+
+
+def _key(c):
+    return (c.start, c.end, c.entry.brand.id, c.entry.key, c.match, c.score, tuple(c.explain), c.disguised, c.weak)
+
+
+def test_chinese_matched_run_by_run_is_what_whole_fields_give(engine):
+    texts = [t for t in _real_texts() if re.search("[\u4e00-\u9fff]", t)]
+    texts += ["耐-克同款 阿★迪达斯运动鞋", "正品奈克 古奇包包 迪土尼公主", "三星级酒店 小米粥", "适用于苹果 华为手机壳"]
+    for attempt in range(2):  # the second time from the run cache
+        for text in texts:
+            doc = FieldDoc.build(Field.TITLE, None, text)
+            by_run = engine._by_han_run(doc)
+            assert by_run is not None
+            for matcher, found in zip(engine._run_local, by_run):
+                whole = matcher.find(doc, engine.index)
+                assert sorted(map(_key, found)) == sorted(map(_key, whole)), (matcher.name, text)
+
+
+# ---- the gate ----------------------------------------------------------------------------
+
+def test_the_gate_skips_only_matchers_that_find_nothing(engine):
+    texts = _real_texts()
+    rng = random.Random(5)
+    names = [b.name for b in engine.lists.brands]
+    # brand names written plainly and in disguise inside real sentences
+    for _ in range(300):
+        name = rng.choice(names)
+        disguised = rng.choice([name, " ".join(name), name.replace("o", "0").replace("i", "1"), name + "-style",
+                                name[:1] + name[2:1:-1] + name[1:2] + name[3:] if len(name) > 4 else name])
+        words = rng.choice(texts).split()
+        words.insert(rng.randrange(len(words) + 1), disguised)
+        texts.append(" ".join(words))
+    for text in texts:
+        folded = fold(text)
+        run, sensitive = engine.gate.plan(folded.text)
+        doc = FieldDoc.build(Field.DESCRIPTION, None, text, folded)
+        for m in engine.matchers:
+            if m not in run:
+                assert m.find(doc, engine.index) == [], (m.name, text)
+        if not sensitive:
+            assert engine.sensitive.find(doc) == [], text
+
+
+# ---- typo candidates ---------------------------------------------------------------------
+
+def test_typo_candidates_are_what_a_search_of_every_name_accepts(engine, monkeypatch):
+    index = engine.index
+    fuzzy = FuzzyMatcher()
+    rng = random.Random(9)
+    keys = [k for bucket in index.fuzzy.values() for k in bucket]
+    words = []
+    for key in rng.sample(keys, 400):
+        i = rng.randrange(len(key))
+        words += [key[:i] + key[i + 1:], key[:i] + "x" + key[i + 1:], key[:i] + "e" + key[i:],
+                  key[:i] + key[i + 2:] + key[i:i + 2][::-1] if i + 2 <= len(key) else key,
+                  key[:i] + "qz" + key[i + 2:]]
+    words = [w for w in words if w and w.isalpha()]
+
+    def every_name(t):
+        return [(k, d) for (first, n), bucket in index.fuzzy.items() if first == t[0] and abs(n - len(t)) <= 2
+                for k in bucket if (d := OSA.distance(t, k)) <= 2]
+
+    fast = {w: fuzzy._keys(w, index) for w in words}
+    monkeypatch.setattr(index, "typo_neighbours", every_name)
+    for w in words:
+        assert fuzzy._keys(w, index) == fast[w], w
+
+
+# ---- near homophones ---------------------------------------------------------------------
+
+def test_every_near_homophone_window_passes_the_pair_test(engine):
+    """For each masked Chinese name, a window with its masked character swapped for one of the
+    same final and a similar initial is let through by the pair test at its first character."""
+    index = engine.index
+    by_sound: dict[tuple[str, str], str] = {}
+    for cp in range(0x4E00, 0x9FA6):
+        parts = syllable_parts(chr(cp))
+        if parts:
+            by_sound.setdefault(parts, chr(cp))
+    checked = 0
+    for masked, found in index.han_masked.items():
+        for k, initial, entry in found:
+            key = entry.key
+            final = syllable_parts(key[k])[1]
+            other = next((by_sound.get((i, final)) for pair in SIMILAR_INITIALS if initial in pair
+                          for i in pair - {initial} if by_sound.get((i, final))), None)
+            if other is None:
+                continue
+            window = key[:k] + other + key[k + 1:]
+            here, later = HanNearSoundMatcher.openings(window, index)
+            assert (here[0] if k == 1 else later[0]), (key, window)
+            checked += 1
+    assert checked > 500
+
+
+if __name__ == "__main__":
+    sys.exit(pytest.main([__file__, "-q"]))

@@ -19,7 +19,11 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from rapidfuzz.distance import OSA
 
-from app.engine.brand_matchers import FuzzyMatcher, HanNearSoundMatcher, SIMILAR_INITIALS
+from app.engine.brand_matchers import (
+    SIMILAR_INITIALS,
+    FuzzyMatcher,
+    HanNearSoundMatcher,
+)
 from app.engine.chinese import syllable_parts
 from app.engine.document import HAN_RUN_RE, FieldDoc
 from app.engine.models import Field
@@ -180,7 +184,7 @@ def test_every_near_homophone_window_passes_the_pair_test(engine):
         if parts:
             by_sound.setdefault(parts, chr(cp))
     checked = 0
-    for masked, found in index.han_masked.items():
+    for found in index.han_masked.values():
         for k, initial, entry in found:
             key = entry.key
             final = syllable_parts(key[k])[1]

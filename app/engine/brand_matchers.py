@@ -5,9 +5,9 @@ from __future__ import annotations
 
 import operator
 import re
-from itertools import compress
 import unicodedata
 from dataclasses import dataclass, field
+from itertools import compress
 
 import jellyfish
 from rapidfuzz.distance import OSA

@@ -9,9 +9,9 @@ import re
 import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any
 from enum import IntEnum
 from functools import cached_property
+from typing import Any
 
 from app.engine.models import Field
 from app.engine.normalize import Folded, fold, is_han

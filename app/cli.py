@@ -75,8 +75,11 @@ def cmd_catalogue(args: argparse.Namespace) -> int:
         except ValueError:
             print("--mapping: not valid JSON", file=sys.stderr)
             return 2
+    from app.settings import get_settings
+
     counts = screen_file(Path(args.file), Path(args.out), data_dir=args.data_dir,
-                         workers=args.workers or default_workers(), mapping=mapping)
+                         workers=args.workers or default_workers(), mapping=mapping,
+                         engine_cache=get_settings().engine_cache)
     print(json.dumps({"rows": sum(counts.values()), **counts, "out": args.out}))
     worst = 2 if counts.get("block") else 1 if counts.get("review") else 0
     return 0 if args.exit_zero else (worst if worst < 2 else 3)
@@ -91,7 +94,9 @@ def cmd_check(args: argparse.Namespace) -> int:
             return 2
         return cmd_catalogue(args)
 
-    engine = build_engine(args.data_dir)
+    from app.settings import get_settings
+
+    engine = build_engine(args.data_dir, get_settings().engine_cache)
     colour = sys.stdout.isatty() and not args.json and os.environ.get("NO_COLOR") is None
     listings: list[Listing] = []
     if args.file:

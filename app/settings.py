@@ -37,7 +37,14 @@ class Settings(BaseSettings):
     job_retention_hours: float = Field(168.0, gt=0, description="how long finished jobs and their results are kept")
     callback_secret: str = Field("", description="HMAC-SHA256 key signing job callbacks (X-Prescreen-Signature)")
     job_stale_seconds: float = Field(30.0, gt=0, description="a running job whose runner was silent this long is taken over")
+    engine_cache_dir: str = Field("var/engine-cache",
+                                  description="where built engines are kept by list version, so a restart, a job "
+                                              "worker or `prescreen check` loads instead of building ('' keeps none)")
     log_level: str = Field("info", description="uvicorn log level")
+
+    @property
+    def engine_cache(self) -> Path | None:
+        return Path(self.engine_cache_dir) if self.engine_cache_dir.strip() else None
 
 
 @lru_cache(maxsize=1)

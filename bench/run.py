@@ -71,17 +71,32 @@ def median_of(runs: list[dict]) -> dict:
     return {k: round(statistics.median(r[k] for r in runs), 3) for k in runs[0]}
 
 
-def startup_and_memory(data_dir: Path) -> dict:
-    """Build the engine in a fresh process: seconds to ready and peak resident memory."""
+def startup_and_memory(data_dir: Path, cache_dir: Path | None = None) -> dict:
+    """Start the engine in a fresh process: seconds to ready and peak resident memory. With
+    `cache_dir` it comes from the snapshot there (written beforehand by `write_snapshot`)."""
     code = (
-        "import time,resource,sys;t=time.perf_counter();"
-        "from app.lists import build_engine;e=build_engine(sys.argv[1]);"
+        "import time,sys;from pathlib import Path;t=time.perf_counter();"
+        "from app.lists import build_engine;"
+        "e=build_engine(sys.argv[1], Path(sys.argv[2]) if sys.argv[2] else None);"
         "e.screen(__import__('app.engine',fromlist=['Listing']).Listing(title='warm up N1ke'));"
-        "print(time.perf_counter()-t, resource.getrusage(resource.RUSAGE_SELF).ru_maxrss/1024)"
+        # peak resident memory of this process image (VmHWM): ru_maxrss would also count the
+        # benchmark process this one was forked from before it became Python
+        "hwm=[l for l in open('/proc/self/status') if l.startswith('VmHWM')][0].split()[1];"
+        "print(time.perf_counter()-t, int(hwm)/1024, e.source)"
     )
-    out = subprocess.run([sys.executable, "-c", code, str(data_dir)], cwd=ROOT, capture_output=True, text=True, check=True)
-    secs, rss = out.stdout.split()
+    out = subprocess.run([sys.executable, "-c", code, str(data_dir), str(cache_dir or "")], cwd=ROOT,
+                         capture_output=True, text=True, check=True)
+    secs, rss, source = out.stdout.split()
+    if cache_dir is not None and source != "snapshot":
+        raise RuntimeError(f"expected the engine from its snapshot in {cache_dir}, got one {source}")
     return {"startup_s": float(secs), "rss_mb": float(rss)}
+
+
+def write_snapshot(engine, cache_dir: Path) -> None:
+    from app.engine import snapshot
+
+    if snapshot.save(cache_dir, engine) is None:
+        raise RuntimeError(f"could not write a snapshot to {cache_dir}")
 
 
 def flashtext_baseline(names: list[str], listings: list[dict]) -> dict:
@@ -118,7 +133,9 @@ def http_run(data_dir: Path, workers: int, listings: list[dict], titles: list[di
 
     port = free_port()
     db = tempfile.mkdtemp(prefix="prescreen-bench-")
-    env = dict(os.environ, PRESCREEN_DATA_DIR=str(data_dir), PRESCREEN_DATABASE_URL=f"sqlite:///{db}/lists.db")
+    # no snapshot: "ready" is a first start that builds (a restart loads, see startup_snapshot)
+    env = dict(os.environ, PRESCREEN_DATA_DIR=str(data_dir), PRESCREEN_DATABASE_URL=f"sqlite:///{db}/lists.db",
+               PRESCREEN_ENGINE_CACHE_DIR="")
     t0 = time.perf_counter()
     env["PRESCREEN_LOG_LEVEL"] = "warning"
     proc = subprocess.Popen(
@@ -249,6 +266,8 @@ def main() -> int:
             # brute force costs seconds per listing at large sizes: fewer listings, one run
             "rapidfuzz": rapidfuzz_baseline(names, full_raw[: 20 if extra == 0 else 5 if extra <= 10_000 else 2]),
         }
+        write_snapshot(engine, tmp / f"engines-{extra}")
+        row["startup_snapshot"] = median_of([startup_and_memory(data_dir, tmp / f"engines-{extra}") for _ in range(args.runs)])
         row["ratio_vs_rapidfuzz"] = round(row["full"]["per_s"] / row["rapidfuzz"]["per_s"], 1)
         row["ratio_vs_flashtext"] = round(row["full"]["per_s"] / row["flashtext"]["per_s"], 2)
         if not args.no_http and extra == 0:
@@ -268,20 +287,21 @@ def print_row(extra: int, row: dict) -> None:
     f = row["full"]
     print(f"[{row['brands']} brands] full {f['per_s']:.0f}/s p50 {f['p50_ms']:.2f} ms p99 {f['p99_ms']:.2f} ms "
           f"(no cache {row['full_no_cache']['per_s']:.0f}/s); "
-          f"titles {row['titles']['per_s']:.0f}/s; start {row['startup']['startup_s']:.2f} s, {row['startup']['rss_mb']:.0f} MB; "
+          f"titles {row['titles']['per_s']:.0f}/s; start {row['startup']['startup_s']:.2f} s, {row['startup']['rss_mb']:.0f} MB "
+          f"(from snapshot {row['startup_snapshot']['startup_s']:.2f} s, {row['startup_snapshot']['rss_mb']:.0f} MB); "
           f"x{row['ratio_vs_rapidfuzz']} rapidfuzz, x{row['ratio_vs_flashtext']} flashtext", flush=True)
 
 
 def print_table(results: dict) -> None:
     m = results["machine"]
     print(f"\nMachine: {m['cpu']} ({m['cores']} cores), Python {m['python']}; medians of {results['runs']} runs")
-    print("| brands | full listings/s | p50 ms | p99 ms | no cache/s | titles/s | start-up s | RSS MB | flashtext/s | rapidfuzz/s | vs rapidfuzz |")
-    print("|---|---|---|---|---|---|---|---|---|---|---|")
+    print("| brands | full listings/s | p50 ms | p99 ms | no cache/s | titles/s | build s | RSS MB | from snapshot s | RSS MB | flashtext/s | rapidfuzz/s | vs rapidfuzz |")
+    print("|---|---|---|---|---|---|---|---|---|---|---|---|---|")
     for row in results["sizes"].values():
-        f, s = row["full"], row["startup"]
+        f, s, snap = row["full"], row["startup"], row.get("startup_snapshot", {"startup_s": float("nan"), "rss_mb": float("nan")})
         print(f"| {row['brands']:,} | {f['per_s']:.0f} | {f['p50_ms']:.2f} | {f['p99_ms']:.2f} | {row['full_no_cache']['per_s']:.0f} | {row['titles']['per_s']:.0f} | "
-              f"{s['startup_s']:.2f} | {s['rss_mb']:.0f} | {row['flashtext']['per_s']:.0f} | {row['rapidfuzz']['per_s']:.2f} | "
-              f"x{row['ratio_vs_rapidfuzz']} |")
+              f"{s['startup_s']:.2f} | {s['rss_mb']:.0f} | {snap['startup_s']:.2f} | {snap['rss_mb']:.0f} | {row['flashtext']['per_s']:.0f} | "
+              f"{row['rapidfuzz']['per_s']:.2f} | x{row['ratio_vs_rapidfuzz']} |")
     for row in results["sizes"].values():
         for w in (1, 2):
             h = row.get(f"http_{w}w")

@@ -14,6 +14,8 @@ import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
 SHARED = ROOT.parent / "shared"
+# engine snapshots written by the test servers: one directory for the session, never var/
+ENGINE_CACHE = tempfile.mkdtemp(prefix="prescreen-test-engines-")
 
 
 @pytest.fixture(scope="session")
@@ -37,6 +39,7 @@ class Server:
         if "PRESCREEN_DATABASE_URL" not in env:  # a list store of its own, seeded from data/
             self._tmp = tempfile.TemporaryDirectory(prefix="prescreen-test-")
             env["PRESCREEN_DATABASE_URL"] = f"sqlite:///{self._tmp.name}/lists.db"
+        env.setdefault("PRESCREEN_ENGINE_CACHE_DIR", ENGINE_CACHE)
         full_env = dict(os.environ, **env)
         # the server's output goes to a file (a pipe nobody reads could fill up and stall it)
         self.log = tempfile.NamedTemporaryFile(prefix="prescreen-server-", suffix=".log", delete=False)

@@ -294,6 +294,9 @@ def test_two_instances_on_one_database_both_pick_up_a_change(tmp_path):
             while "plimsoq" not in brand_ids(cb, "Plimsoq canvas shoes") and time.monotonic() < deadline:
                 time.sleep(0.2)
             assert "plimsoq" in brand_ids(cb, "Plimsoq canvas shoes")
+            # the writer rebuilds too (poked by its own write); each instance on its own clock
+            while "plimsoq" not in brand_ids(ca, "Plimsoq canvas shoes") and time.monotonic() < deadline:
+                time.sleep(0.2)
             assert ca.get("/v1/lists").json()["list_version"] == cb.get("/v1/lists").json()["list_version"]
     finally:
         a.stop()

@@ -13,7 +13,7 @@ import threading
 import time
 from pathlib import Path
 
-from app.engine import Engine
+from app.engine import Engine, snapshot
 from app.lists.loader import load_resources
 from app.store import Store
 
@@ -49,9 +49,11 @@ class EngineHolder:
 
 
 class LiveLists:
-    def __init__(self, store: Store, data_dir: Path, holder: EngineHolder, interval: float) -> None:
+    def __init__(self, store: Store, data_dir: Path, holder: EngineHolder, interval: float,
+                 cache_dir: Path | None = None) -> None:
         self.store = store
         self.data_dir = data_dir
+        self.cache_dir = cache_dir
         self.holder = holder
         self.interval = interval
         self.last_build_seconds: float | None = None
@@ -88,7 +90,13 @@ class LiveLists:
             if current is not None and current.version == lists.version:
                 self.holder.set(current, revision)  # the same content (a change undone)
                 return False
-            engine = Engine(lists, self._resources)
+            if current is None:
+                # starting up, nobody served yet: the snapshot of these lists if one was written
+                # (a restart), else build and write it. Later rebuilds build in place: loading a
+                # large snapshot holds the interpreter for seconds, a build yields to requests
+                engine = snapshot.load_or_build(lists, lambda: self._resources, self.cache_dir)
+            else:
+                engine = Engine(lists, self._resources)
             engine.screen_warmup()
             self.holder.set(engine, revision)
             self.last_build_seconds = time.perf_counter() - t0

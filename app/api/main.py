@@ -60,12 +60,13 @@ def create_app(settings: Settings | None = None, engine: Engine | None = None, s
         try:
             s = store or open_store(settings.database_url)
             s.seed_from(settings.data_dir)
-            live = LiveLists(s, settings.data_dir, holder, settings.reload_interval)
+            live = LiveLists(s, settings.data_dir, holder, settings.reload_interval, settings.engine_cache)
             live.refresh()
             state["store"], state["live"] = s, live
             live.start()
             jobs = Jobs(s, settings.jobs_dir, settings.job_retention_hours)
-            runner = JobRunner(jobs, source={"database_url": settings.database_url, "data_dir": str(settings.data_dir)},
+            runner = JobRunner(jobs, source={"database_url": settings.database_url, "data_dir": str(settings.data_dir),
+                                             "engine_cache": str(settings.engine_cache or "")},
                                # the cores are shared by every server process, each with its own runner
                                workers=settings.job_workers or max(1, (os.cpu_count() or 1) // settings.workers),
                                current_revision=lambda: holder.revision, callback_secret=settings.callback_secret,
@@ -210,8 +211,12 @@ def create_app(settings: Settings | None = None, engine: Engine | None = None, s
         if holder.engine is None:
             return json_response({"status": "error" if holder.error else "loading", "error": holder.error}, 503)
         live = state["live"]
-        return json_response({"status": "ready", "list_version": holder.engine.version, "list_revision": holder.revision,
-                              "reload_error": live.reload_error if live else None})
+        eng = holder.engine
+        return json_response({"status": "ready", "list_version": eng.version, "list_revision": holder.revision,
+                              "reload_error": live.reload_error if live else None,
+                              # how the engine in use came to be: built from the lists, or loaded
+                              # from the snapshot a previous start wrote, and in how many seconds
+                              "engine": {"source": eng.source, "seconds": round(eng.build_seconds, 3)}})
 
     def no_store() -> Store | None:
         return state["store"]

@@ -32,7 +32,7 @@ def _progress(out: TextIO, done: int, total: int, started: float, final: bool = 
 
 
 def screen_file(path: Path, out_path: Path, *, data_dir: Path, workers: int, mapping: dict[str, Any] | None,
-                log: TextIO = sys.stderr) -> dict[str, int]:
+                log: TextIO = sys.stderr, engine_cache: Path | None = None) -> dict[str, int]:
     """Screen every row of `path` into `out_path` (.jsonl: full results; else compact CSV).
     Returns counts per verdict ("error" for rows that could not be read)."""
     try:
@@ -48,7 +48,7 @@ def screen_file(path: Path, out_path: Path, *, data_dir: Path, workers: int, map
     last = 0.0
     done = 0
     with out_path.open("w", encoding="utf-8", newline="") as fh, \
-            work.pool(workers, {"data_dir": str(data_dir)}, nice=0) as pool:
+            work.pool(workers, {"data_dir": str(data_dir), "engine_cache": str(engine_cache or "")}, nice=0) as pool:
         writer = None if jsonl else csv.DictWriter(fh, fieldnames=list(work.CSV_COLUMNS), lineterminator="\n")
         if writer:
             writer.writeheader()

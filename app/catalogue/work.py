@@ -67,19 +67,26 @@ def _engine(revision: int | None):
     if _STATE["engine"] is not None and (revision is None or (have is not None and have >= revision)):
         return _STATE["engine"]
     src = _STATE["source"]
-    from app.engine.screener import Engine
+    from app.engine.snapshot import load_or_build
     from app.lists.loader import build_engine, load_resources
 
+    cache = Path(src["engine_cache"]) if src.get("engine_cache") else None
     if src.get("database_url"):
         from app.store import open_store
 
         if "store" not in _STATE:
             _STATE["store"] = open_store(src["database_url"], migrate=False)
-            _STATE["resources"] = load_resources(src["data_dir"])
         lists, revision = _STATE["store"].lists(Path(src["data_dir"]))
-        engine = Engine(lists, _STATE["resources"])
+
+        def resources():
+            if "resources" not in _STATE:
+                _STATE["resources"] = load_resources(src["data_dir"])
+            return _STATE["resources"]
+
+        # a worker serves no requests: a snapshot of these lists is loaded, or written once built
+        engine = load_or_build(lists, resources, cache)
     else:
-        engine = build_engine(src["data_dir"])
+        engine = build_engine(src["data_dir"], cache)
     _STATE["engine"], _STATE["revision"] = engine, revision
     return engine
 

@@ -199,6 +199,9 @@ class BrandIndex:
         self.sound_ac = self._automaton(self.sound)
         self.shape_ac = self._automaton(self.shape)
 
+    def __getstate__(self) -> dict:
+        return {**self.__dict__, "token_cache": {}}  # a snapshot starts with empty caches
+
     def typo_neighbours(self, t: str) -> list[tuple[str, int]]:
         """Names that may be typos of the word t, with their distances (optimal string
         alignment, compared by rapidfuzz in C): names sharing its first letter one edit

@@ -140,6 +140,16 @@ class WordBoundaries:
             if w not in self._tok.FREQ or not self._tok.FREQ[w]:
                 self._tok.add_word(w, freq=max(self._tok.suggest_freq(w, tune=False), 5))
 
+    def __getstate__(self) -> dict:
+        # the tokenizer holds a lock; its dictionary and total are all it knows
+        return {"freq": self._tok.FREQ, "total": self._tok.total}
+
+    def __setstate__(self, state: dict) -> None:
+        self._tok = jieba.Tokenizer()
+        self._tok.FREQ = state["freq"]
+        self._tok.total = state["total"]
+        self._tok.initialized = True
+
     def freq(self, word: str) -> int:
         return self._tok.FREQ.get(word, 0) or 0
 

@@ -80,6 +80,9 @@ class CategoryMap:
         self._ac.make_automaton()
         self._cache: dict[str, frozenset[str]] = {}
 
+    def __getstate__(self) -> dict:
+        return {**self.__dict__, "_cache": {}}  # a snapshot starts with empty caches
+
     def categories(self, text: str | None) -> frozenset[str]:
         if not text:
             return frozenset()

@@ -35,6 +35,9 @@ class Gate:
         self._words: dict[str, int] = {}
         self._word_cache_size = word_cache_size
 
+    def __getstate__(self) -> dict:
+        return {**self.__dict__, "_words": {}}  # a snapshot starts with empty caches
+
     def plan(self, text: str) -> tuple[list[BrandMatcher], bool]:
         """For folded sentence text: the matchers to run, in their order, and whether the
         sensitive-term matcher can find anything."""

@@ -112,7 +112,12 @@ class Engine:
         self._chunk_cache: dict[str, tuple] = {}
         self._run_local = [m for m in matchers if m.run_local]
         self._run_cache: dict[str, tuple[list[Candidate], ...]] = {}
+        self._own_cache: dict[str, frozenset[str]] = {}
         self.build_seconds = time.perf_counter() - t0
+        self.source = "built"  # or "snapshot" (app.engine.snapshot.load)
+
+    def __getstate__(self) -> dict:
+        return {**self.__dict__, "_chunk_cache": {}, "_run_cache": {}, "_own_cache": {}}  # a snapshot starts empty
 
     # ---- public -------------------------------------------------------------------
     def screen(self, listing: Listing, *, explain: bool = False) -> Screening:
@@ -233,6 +238,7 @@ class Engine:
     def clear_cache(self) -> None:
         self._chunk_cache.clear()
         self._run_cache.clear()
+        self._own_cache.clear()
         self.gate.clear()
         self.index.token_cache.clear()
 
@@ -252,7 +258,7 @@ class Engine:
         docs = [seg.doc for seg in segments]
         per_doc = [seg.brand for seg in segments]
 
-        own = self._own_brands(listing.brand) if listing.brand else set()
+        own = self._own_brands(listing.brand) if listing.brand else frozenset()
         own_text = listing.brand.casefold().strip() if listing.brand else None
         authorized = self.index.resolve_brand_names(list(listing.authorized_brands))
         # the seller's category, and the one read from the product words of title and bullets
@@ -305,9 +311,18 @@ class Engine:
                                        {"kind": "own_brand", "brand": listing.brand}))
         return hits
 
-    def _own_brands(self, seller_brand: str) -> set[str]:
+    def _own_brands(self, seller_brand: str) -> frozenset[str]:
         """Brands the seller's own brand field names: by any of their names, or a name the
-        field starts with ("Hape International" is Hape, "Revell-Monogram" is Revell)."""
+        field starts with ("Hape International" is Hape, "Revell-Monogram" is Revell).
+        Remembered per brand text: a catalogue names the same few brands in every row."""
+        found = self._own_cache.get(seller_brand)
+        if found is None:
+            if len(self._own_cache) >= 10_000:
+                self._own_cache.clear()
+            found = self._own_cache[seller_brand] = frozenset(self._read_own_brands(seller_brand))
+        return found
+
+    def _read_own_brands(self, seller_brand: str) -> set[str]:
         ids = self.index.resolve_brand_names([seller_brand])
         doc = FieldDoc.build(Field.TITLE, None, seller_brand)
         # names only: a typo or sound-alike of the seller's own brand is not evidence of it

@@ -294,8 +294,9 @@ def _word_set(path: Path) -> frozenset[str]:
     return frozenset(w.strip() for w in path.read_text(encoding="utf-8").splitlines() if w.strip() and not w.startswith("#"))
 
 
-def build_engine(data_dir: Path | None = None):
-    """Load the lists and resources from `data_dir` and build an engine."""
-    from app.engine.screener import Engine
+def build_engine(data_dir: Path | None = None, cache_dir: Path | None = None):
+    """Load the lists and resources from `data_dir` and build an engine; with `cache_dir`,
+    load it from its snapshot there when these lists were built before (and write one when not)."""
+    from app.engine.snapshot import load_or_build
 
-    return Engine(load_lists(data_dir), load_resources(data_dir))
+    return load_or_build(load_lists(data_dir), lambda: load_resources(data_dir), cache_dir)

@@ -4,13 +4,12 @@ restarted service starts from the snapshot its first start wrote."""
 from __future__ import annotations
 
 import json
+import os
 import time
-from pathlib import Path
 
 import httpx
 
-from app.engine import Listing
-from app.engine import snapshot
+from app.engine import Listing, snapshot
 from app.lists import build_engine
 from tests.conftest import SHARED, Server
 
@@ -66,7 +65,6 @@ def test_old_snapshots_are_pruned(engine, tmp_path):
         stale = tmp_path / f"engine-v1-{k:012d}-{snapshot.code_fingerprint()}.pickle"
         stale.write_bytes(b"old")
         old = time.time() - 1000 + k
-        import os
         os.utime(stale, (old, old))
     snapshot.save(tmp_path, engine)
     left = sorted(tmp_path.glob("engine-*.pickle"))

@@ -84,26 +84,38 @@ def load(directory: Path, version: str):
 
 
 def save(directory: Path, engine) -> Path | None:
-    """Write the engine's snapshot (whole, then renamed into place) and drop old ones."""
+    """Write the engine's snapshot (whole, then renamed into place) and drop old ones. A
+    snapshot that cannot be written is logged and skipped: it only saves time later."""
     directory = Path(directory)
     path = snapshot_path(directory, engine.version)
+    tmp: str | None = None
     try:
         directory.mkdir(parents=True, exist_ok=True)
         fd, tmp = tempfile.mkstemp(prefix=".engine-", suffix=".tmp", dir=directory)
-        try:
-            with os.fdopen(fd, "wb") as fh:
-                pickle.dump(engine, fh, protocol=pickle.HIGHEST_PROTOCOL)
-            os.replace(tmp, path)
-        except BaseException:
-            Path(tmp).unlink(missing_ok=True)
-            raise
-    except OSError as exc:
-        log.warning("could not write the engine snapshot to %s: %s", directory, exc)
+        with os.fdopen(fd, "wb") as fh:
+            pickle.dump(engine, fh, protocol=pickle.HIGHEST_PROTOCOL)
+        os.replace(tmp, path)
+        tmp = None
+    except Exception as exc:  # noqa: BLE001 - a full disk or an unpicklable part costs a build, nothing more
+        log.warning("could not write the engine snapshot to %s: %s: %s", directory, type(exc).__name__, exc)
         return None
-    old = sorted(directory.glob("engine-*.pickle"), key=lambda p: p.stat().st_mtime, reverse=True)[KEEP:]
-    for stale in old:
-        stale.unlink(missing_ok=True)
+    finally:
+        if tmp is not None:
+            Path(tmp).unlink(missing_ok=True)
+    _prune(directory)
     return path
+
+
+def _prune(directory: Path) -> None:
+    """Keep the KEEP newest snapshots (other processes may be pruning at the same time)."""
+    dated = []
+    for p in directory.glob("engine-*.pickle"):
+        try:
+            dated.append((p.stat().st_mtime, p))
+        except OSError:
+            continue
+    for _, stale in sorted(dated, reverse=True)[KEEP:]:
+        stale.unlink(missing_ok=True)
 
 
 def load_or_build(lists: Lists, resources: Callable[[], Any], directory: Path | None, *, save_new: bool = True):

@@ -138,10 +138,12 @@ def http_run(data_dir: Path, workers: int, listings: list[dict], titles: list[di
                PRESCREEN_ENGINE_CACHE_DIR="")
     t0 = time.perf_counter()
     env["PRESCREEN_LOG_LEVEL"] = "warning"
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "app.cli", "serve", "--host", "127.0.0.1", "--port", str(port), "--workers", str(workers)],
-        cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-    )
+    log = Path(db) / "server.log"
+    with log.open("w") as out:
+        proc = subprocess.Popen(
+            [sys.executable, "-m", "app.cli", "serve", "--host", "127.0.0.1", "--port", str(port), "--workers", str(workers)],
+            cwd=ROOT, env=env, stdout=out, stderr=subprocess.STDOUT,
+        )
     url = f"http://127.0.0.1:{port}"
     try:
         with httpx.Client(base_url=url, timeout=120) as c:
@@ -151,8 +153,9 @@ def http_run(data_dir: Path, workers: int, listings: list[dict], titles: list[di
                         break
                 except httpx.HTTPError:
                     pass
-                if time.perf_counter() - t0 > 120:
-                    raise RuntimeError("server not ready")
+                if proc.poll() is not None or time.perf_counter() - t0 > 120:
+                    raise RuntimeError(f"server on port {port} not ready (exit code {proc.poll()}):\n"
+                                       + log.read_text(errors="replace")[-2000:])
                 time.sleep(0.05)
             ready = time.perf_counter() - t0
             lat = []

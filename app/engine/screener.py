@@ -113,11 +113,13 @@ class Engine:
         self._run_local = [m for m in matchers if m.run_local]
         self._run_cache: dict[str, tuple[list[Candidate], ...]] = {}
         self._own_cache: dict[str, frozenset[str]] = {}
+        self._policy_cache: dict[tuple[str, str], list] = {}
         self.build_seconds = time.perf_counter() - t0
         self.source = "built"  # or "snapshot" (app.engine.snapshot.load)
 
     def __getstate__(self) -> dict:
-        return {**self.__dict__, "_chunk_cache": {}, "_run_cache": {}, "_own_cache": {}}  # a snapshot starts empty
+        return {**self.__dict__, "_chunk_cache": {}, "_run_cache": {}, "_own_cache": {},
+                "_policy_cache": {}}  # a snapshot starts empty
 
     # ---- public -------------------------------------------------------------------
     def screen(self, listing: Listing, *, explain: bool = False) -> Screening:
@@ -160,6 +162,19 @@ class Engine:
     def screen_warmup(self) -> None:
         """Run every matcher once so lazy set-up happens before the first request."""
         self.screen(Listing(title="Warm-up N1ke Adiddas 耐克同款 shoes", bullets=("free shipping",)))
+
+    def _checked(self, rule, text: str) -> list:
+        """A policy rule's findings on a field text, remembered per rule and text (the same
+        bullets recur across a catalogue)."""
+        key = (rule.id, text)
+        found = self._policy_cache.get(key)
+        if found is None:
+            if len(self._policy_cache) >= self._cache_size:
+                self._policy_cache.clear()
+            found = check_field(rule, text)
+            if self._cache_size:
+                self._policy_cache[key] = found
+        return found
 
     def _allowed(self, listing: Listing, hits: list[Hit], suppressed: list | None) -> list[Hit]:
         """Drop hits that lie inside an allowlisted phrase ("Applewood" keeps "Apple" inside
@@ -239,6 +254,7 @@ class Engine:
         self._chunk_cache.clear()
         self._run_cache.clear()
         self._own_cache.clear()
+        self._policy_cache.clear()
         self.gate.clear()
         self.index.token_cache.clear()
 
@@ -268,20 +284,12 @@ class Engine:
         plain: set[str] = set()
         named_plainly: dict[str, Brand] = {}  # written as they are (not in disguise)
         names_seen: dict[str, set[str]] = {}  # distinct keys seen per brand, ambiguous ones too
-        for cands in per_doc:
-            for c in cands:
-                if not c.weak:
-                    names_seen.setdefault(c.entry.brand.id, set()).add(c.entry.key)
-        neighbours: list[list] = []
-        for doc, cands in zip(docs, per_doc):
-            near = []
-            for c in cands:
-                if not self._ambiguous(doc, c):
-                    plain.add(c.entry.brand.id)
-                    near.append((c.start, c.end, c.entry.brand))
-                    if c.match in (MatchType.EXACT, MatchType.VARIANT) and not c.disguised:
-                        named_plainly[c.entry.brand.id] = c.entry.brand
-            neighbours.append(near)
+        preps = [self._prepared(doc, cands) for doc, cands in zip(docs, per_doc)]
+        for prep in preps:
+            for brand_id, key in prep.seen:
+                names_seen.setdefault(brand_id, set()).add(key)
+            plain.update(prep.plain)
+            named_plainly.update(prep.named_plainly)
         guessed = not cats and not text_cats
         if guessed:
             # no category given or read from the words: the brands the listing plainly
@@ -291,15 +299,16 @@ class Engine:
         context = ListingContext(cats, cats | text_cats, from_brands=guessed)
 
         hits: list[Hit] = []
-        for seg, doc, cands, near in zip(segments, docs, per_doc, neighbours):
+        for seg, doc, cands, prep in zip(segments, docs, per_doc, preps):
             kept: list[tuple[Candidate, list[str]]] = []
             mine: list[tuple[Candidate, list[str]]] = []
-            for c in cands:
-                o0, o1 = doc.orig_span(c.start, c.end)
-                if c.entry.brand.id in own or (own_text and doc.original[o0:o1].casefold().strip() == own_text):
+            for c, ambiguous, unit, surface in zip(cands, prep.ambiguous, prep.unit, prep.surfaces):
+                if c.entry.brand.id in own or (own_text and surface == own_text):
                     mine.append((c, []))
                     continue
-                evidence = self._evidence(doc, c, plain, context, near, names_seen)
+                if unit:
+                    continue  # a short name after a number is a unit: 1.5 HP
+                evidence = self._evidence(doc, c, plain, context, prep.near, names_seen) if ambiguous else []
                 if evidence is None:
                     continue
                 kept.append((c, evidence))
@@ -331,14 +340,34 @@ class Engine:
                 ids.add(c.entry.brand.id)
         return ids
 
+    def _prepared(self, doc: FieldDoc, cands: list[Candidate]) -> _Prepared:
+        """What the sentence alone tells about its candidates, worked out once per sentence
+        (the sentence and its candidates are remembered together, and recur across listings)."""
+        prep = doc.memo.get(_PREPARED)
+        if prep is None:
+            ambiguous = [self._ambiguous(doc, c) for c in cands]
+            plain = [c for c, a in zip(cands, ambiguous) if not a]
+            surfaces = []
+            for c in cands:
+                o0, o1 = doc.orig_span(c.start, c.end)
+                surfaces.append(doc.original[o0:o1].casefold().strip())
+            prep = doc.memo[_PREPARED] = _Prepared(
+                ambiguous=ambiguous,
+                unit=[self._short(c) and doc.text[:c.start].rstrip()[-1:].isdigit() for c in cands],
+                surfaces=surfaces,
+                near=[(c.start, c.end, c.entry.brand) for c in plain],
+                plain={c.entry.brand.id for c in plain},
+                named_plainly={c.entry.brand.id: c.entry.brand for c in plain
+                               if c.match in (MatchType.EXACT, MatchType.VARIANT) and not c.disguised},
+                seen=[(c.entry.brand.id, c.entry.key) for c in cands if not c.weak],
+            )
+        return prep
+
     def _evidence(self, doc: FieldDoc, c: Candidate, plain: set[str], context: ListingContext,
                   near: list, names_seen: dict[str, set[str]]) -> list[str] | None:
-        """Why the candidate is taken as the brand; None when it should not be reported."""
+        """Why an ambiguous candidate (see _ambiguous) is taken as the brand; None when it
+        should not be reported."""
         e = c.entry
-        if self._short(c) and doc.text[:c.start].rstrip()[-1:].isdigit():
-            return None  # a short name after a number is a unit: 1.5 HP
-        if not self._ambiguous(doc, c):
-            return []
         evidence: list[str] = []
         han = not e.key.isascii()
         cats = context.categories
@@ -452,7 +481,7 @@ class Engine:
                                 suggestion=rule.suggestion or None, rule=rule.id,
                             ))
                     continue
-                for f in check_field(rule, text):
+                for f in self._checked(rule, text):
                     hits.append(Hit(
                         kind=HitKind.POLICY, field=fld, index=index, start=f.start, end=f.end,
                         text=text[f.start:f.end], match=MatchType.RULE, score=1.0, severity=rule.severity,
@@ -483,6 +512,24 @@ class Engine:
                 ))
         return hits
 
+
+@dataclass(frozen=True, slots=True)
+class _Prepared:
+    """Per candidate of a sentence, in order: needs evidence from the listing (ambiguous), is
+    a short name after a number (unit), its original text folded for comparison (surfaces);
+    and for the sentence: its unambiguous names (near, plain, named_plainly) and the
+    (brand, key) pairs read firmly (seen)."""
+
+    ambiguous: list[bool]
+    unit: list[bool]
+    surfaces: list[str]
+    near: list[tuple[int, int, Brand]]
+    plain: set[str]
+    named_plainly: dict[str, Brand]
+    seen: list[tuple[str, str]]
+
+
+_PREPARED = ("prepared",)
 
 _FIELD_ORDER = {Field.TITLE: 0, Field.BULLETS: 1, Field.DESCRIPTION: 2, Field.SEARCH_TERMS: 3}
 

@@ -1,7 +1,7 @@
 """The engine's shortcuts give what their plain definitions give.
 
-Each fast path (the gate that skips matchers, the sentence split, run-by-run Chinese
-matching, the typo candidate buckets, the near-homophone pair test) is checked here against
+Each fast path (the gate that skips matchers, the sentence split, the typo candidate
+buckets, the near-homophone pair test) is checked here against
 a direct statement of the same rule, on real listing text and on generated text. A shortcut
 that dropped a single finding would fail one of these.
 """
@@ -11,7 +11,6 @@ import json
 import random
 import re
 import sys
-import unicodedata
 from pathlib import Path
 
 import pytest
@@ -25,7 +24,7 @@ from app.engine.brand_matchers import (
     HanNearSoundMatcher,
 )
 from app.engine.chinese import syllable_parts
-from app.engine.document import HAN_RUN_RE, FieldDoc
+from app.engine.document import FieldDoc
 from app.engine.models import Field
 from app.engine.normalize import fold
 from app.engine.screener import split_chunks
@@ -85,41 +84,6 @@ def test_sentence_split_is_the_look_behind_rule(text):
 def test_sentence_split_on_real_descriptions():
     for text in _real_texts(300):
         assert split_chunks(text) == _split_by_definition(text)
-
-
-# ---- Chinese runs ------------------------------------------------------------------------
-
-def test_a_run_of_chinese_never_parts_what_the_han_reading_joins():
-    """Every symbol (Unicode P* and S*) that FieldDoc.han reads as a split mark between two
-    characters (耐-克, 耐★克, one or two of them) keeps the characters in one run."""
-    for cp in range(0x30000):
-        c = chr(cp)
-        if unicodedata.category(c)[0] not in "PS":
-            continue
-        folded = fold("耐" + c + "克").text
-        han = FieldDoc.build(Field.TITLE, None, "耐" + c + "克").han[0]
-        if "\0" in han:
-            continue  # folded to something the reading itself does not join (a space, a letter)
-        assert HAN_RUN_RE.fullmatch(folded), (hex(cp), folded)
-        assert HAN_RUN_RE.fullmatch(fold("耐" + c + c + "克").text) or "\0" in FieldDoc.build(
-            Field.TITLE, None, "耐" + c + c + "克").han[0], hex(cp)
-
-
-def _key(c):
-    return (c.start, c.end, c.entry.brand.id, c.entry.key, c.match, c.score, tuple(c.explain), c.disguised, c.weak)
-
-
-def test_chinese_matched_run_by_run_is_what_whole_fields_give(engine):
-    texts = [t for t in _real_texts() if re.search("[\u4e00-\u9fff]", t)]
-    texts += ["耐-克同款 阿★迪达斯运动鞋", "正品奈克 古奇包包 迪土尼公主", "三星级酒店 小米粥", "适用于苹果 华为手机壳"]
-    for attempt in range(2):  # the second time from the run cache
-        for text in texts:
-            doc = FieldDoc.build(Field.TITLE, None, text)
-            by_run = engine._by_han_run(doc)
-            assert by_run is not None
-            for matcher, found in zip(engine._run_local, by_run):
-                whole = matcher.find(doc, engine.index)
-                assert sorted(map(_key, found)) == sorted(map(_key, whole)), (matcher.name, text)
 
 
 # ---- the gate ----------------------------------------------------------------------------

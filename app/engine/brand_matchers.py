@@ -54,9 +54,6 @@ class BrandMatcher:
 
     name = "base"
     needs_han = False  # finds nothing in a field without Chinese characters
-    # looks no further than one run of Chinese characters (document.HAN_RUN_RE): what it
-    # finds in a run is the same wherever the run stands, so the engine asks once per run
-    run_local = False
 
     def find(self, doc: FieldDoc, index: BrandIndex) -> list[Candidate]:
         raise NotImplementedError
@@ -396,7 +393,6 @@ class HanNameMatcher(BrandMatcher):
 
     name = "han"
     needs_han = True
-    run_local = True
 
     def find(self, doc: FieldDoc, index: BrandIndex) -> list[Candidate]:
         if index.han_ac is None or not doc.has_han:
@@ -456,7 +452,6 @@ class HanSoundShapeMatcher(BrandMatcher):
 
     name = "han_sound_shape"
     needs_han = True
-    run_local = True
 
     def find(self, doc: FieldDoc, index: BrandIndex) -> list[Candidate]:
         if not doc.has_han:
@@ -508,7 +503,6 @@ class HanNearSoundMatcher(BrandMatcher):
 
     name = "han_near_sound"
     needs_han = True
-    run_local = True
 
     def find(self, doc: FieldDoc, index: BrandIndex) -> list[Candidate]:
         if not doc.has_han or not index.han_masked:

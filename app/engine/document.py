@@ -21,11 +21,6 @@ TOKEN_RE = re.compile(r"[0-9a-z\u00df-\u024f]+")
 _HAN_CLASS = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"  # the ranges is_han accepts
 _HAN_RE = re.compile(f"[{_HAN_CLASS}]")
 _ALL_HAN_RE = re.compile(f"[{_HAN_CLASS}]+")
-# A run of Chinese characters as FieldDoc.han joins them: characters with at most two
-# symbols between them (耐-克, 耐★克). The class between them is wider than "symbols" (any
-# non-space, non-word character, and "_"), so a run found here never splits what .han
-# joins; what it joins too much, .han of the run parts again.
-HAN_RUN_RE = re.compile(f"[{_HAN_CLASS}](?:(?:[^\\s\\w]|_){{0,2}}[{_HAN_CLASS}])*")
 
 
 class Gap(IntEnum):

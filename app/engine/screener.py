@@ -28,7 +28,7 @@ from app.engine.context import (
     is_tech,
     model_follows,
 )
-from app.engine.document import HAN_RUN_RE, FieldDoc
+from app.engine.document import FieldDoc
 from app.engine.gate import Gate
 from app.engine.models import (
     Brand,
@@ -110,15 +110,13 @@ class Engine:
         self._allow_names = {p.casefold(): p for p in phrases}
         self._cache_size = cache_size
         self._chunk_cache: dict[str, tuple] = {}
-        self._run_local = [m for m in matchers if m.run_local]
-        self._run_cache: dict[str, tuple[list[Candidate], ...]] = {}
         self._own_cache: dict[str, frozenset[str]] = {}
         self._policy_cache: dict[tuple[str, str], list] = {}
         self.build_seconds = time.perf_counter() - t0
         self.source = "built"  # or "snapshot" (app.engine.snapshot.load)
 
     def __getstate__(self) -> dict:
-        return {**self.__dict__, "_chunk_cache": {}, "_run_cache": {}, "_own_cache": {},
+        return {**self.__dict__, "_chunk_cache": {}, "_own_cache": {},
                 "_policy_cache": {}}  # a snapshot starts empty
 
     # ---- public -------------------------------------------------------------------
@@ -196,7 +194,7 @@ class Engine:
                     run, sensitive = self.gate.plan(folded.text)
                     if run or sensitive:
                         doc = FieldDoc.build(fld, index, chunk, folded)
-                        cands = self._find(run, doc)
+                        cands = [c for m in run for c in m.find(doc, self.index)]
                         sens = self.sensitive.find(doc) if sensitive else []
                         found = (doc if cands or sens else None, cands, sens)
                     else:
@@ -213,46 +211,8 @@ class Engine:
                 out.append(Segment(doc, base, cands, sens))
         return out
 
-    def _find(self, run: list[BrandMatcher], doc: FieldDoc) -> list[Candidate]:
-        """Candidates of the matchers in `run`, in their order; the matchers that look no
-        further than one run of Chinese characters are asked once per distinct run."""
-        local = self._by_han_run(doc) if any(m.run_local for m in run) else None
-        out: list[Candidate] = []
-        for m in run:
-            if m.run_local and local is not None:
-                out.extend(local[self._run_local.index(m)])
-            else:
-                out.extend(m.find(doc, self.index))
-        return out
-
-    def _by_han_run(self, doc: FieldDoc) -> list[list[Candidate]] | None:
-        """Per run-local matcher, its candidates in `doc`, matched run by run and shifted to
-        the run's place. None when a run, cut out, would fold otherwise than in place (not
-        expected: folding is character by character); the caller then matches the field."""
-        found: list[list[Candidate]] = [[] for _ in self._run_local]
-        cache = self._run_cache
-        for m in HAN_RUN_RE.finditer(doc.text):
-            start, end = m.span()
-            o0, o1 = doc.orig_span(start, end)
-            original = doc.original[o0:o1]
-            per_matcher = cache.get(original) if self._cache_size else None
-            if per_matcher is None:
-                part = FieldDoc.build(doc.field, doc.index, original)
-                if part.text != m.group():
-                    return None
-                per_matcher = tuple(matcher.find(part, self.index) for matcher in self._run_local)
-                if self._cache_size:
-                    if len(cache) >= self._cache_size:
-                        cache.clear()
-                    cache[original] = per_matcher
-            for k, cands in enumerate(per_matcher):
-                found[k].extend(Candidate(c.start + start, c.end + start, c.entry, c.match, c.score, c.explain,
-                                          c.disguised, c.weak) for c in cands)
-        return found
-
     def clear_cache(self) -> None:
         self._chunk_cache.clear()
-        self._run_cache.clear()
         self._own_cache.clear()
         self._policy_cache.clear()
         self.gate.clear()

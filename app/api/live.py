@@ -83,26 +83,29 @@ class LiveLists:
             if rev == self.holder.revision:
                 return False
             t0 = time.perf_counter()
-            lists, revision = self.store.lists(self.data_dir)
-            if self._resources is None:
-                self._resources = load_resources(self.data_dir)
+            version, lists, revision = self.store.lists_source(self.data_dir)
             current = self.holder.engine
-            if current is not None and current.version == lists.version:
+            if current is not None and current.version == version:
                 self.holder.set(current, revision)  # the same content (a change undone)
                 return False
             if current is None:
                 # starting up, nobody served yet: the snapshot of these lists if one was written
                 # (a restart), else build and write it. Later rebuilds build in place: loading a
                 # large snapshot holds the interpreter for seconds, a build yields to requests
-                engine = snapshot.load_or_build(lists, lambda: self._resources, self.cache_dir)
+                engine = snapshot.load_or_build(version, lists, self._get_resources, self.cache_dir)
             else:
-                engine = Engine(lists, self._resources)
+                engine = Engine(lists(), self._get_resources())
             engine.screen_warmup()
             self.holder.set(engine, revision)
             self.last_build_seconds = time.perf_counter() - t0
-            log.info("lists revision %s in use (%s, built in %.2f s)", revision, lists.version,
+            log.info("lists revision %s in use (%s, %s in %.2f s)", revision, version, engine.source,
                      self.last_build_seconds)
             return True
+
+    def _get_resources(self):
+        if self._resources is None:
+            self._resources = load_resources(self.data_dir)
+        return self._resources
 
     def _run(self) -> None:
         while not self._stop.is_set():

@@ -76,7 +76,7 @@ def _engine(revision: int | None):
 
         if "store" not in _STATE:
             _STATE["store"] = open_store(src["database_url"], migrate=False)
-        lists, revision = _STATE["store"].lists(Path(src["data_dir"]))
+        version, lists, revision = _STATE["store"].lists_source(Path(src["data_dir"]))
 
         def resources():
             if "resources" not in _STATE:
@@ -84,7 +84,7 @@ def _engine(revision: int | None):
             return _STATE["resources"]
 
         # a worker serves no requests: a snapshot of these lists is loaded, or written once built
-        engine = load_or_build(lists, resources, cache)
+        engine = load_or_build(version, lists, resources, cache)
     else:
         engine = build_engine(src["data_dir"], cache)
     _STATE["engine"], _STATE["revision"] = engine, revision

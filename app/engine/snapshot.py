@@ -118,15 +118,19 @@ def _prune(directory: Path) -> None:
         stale.unlink(missing_ok=True)
 
 
-def load_or_build(lists: Lists, resources: Callable[[], Any], directory: Path | None, *, save_new: bool = True):
-    """The engine for `lists`: from its snapshot in `directory` when there is one, else built
-    with `resources()` (and its snapshot written when `save_new`). No directory: always
-    built, nothing written."""
+def load_or_build(version: str, lists: Callable[[], Lists], resources: Callable[[], Any], directory: Path | None,
+                  *, save_new: bool = True):
+    """The engine for the lists of `version`: from its snapshot in `directory` when there is
+    one (the lists are then never parsed), else built from `lists()` and `resources()`, and
+    its snapshot written when `save_new`. No directory: always built, nothing written."""
     from app.engine.screener import Engine
 
-    engine = load(directory, lists.version) if directory is not None else None
+    engine = load(directory, version) if directory is not None else None
     if engine is None:
-        engine = Engine(lists, resources())
+        made = lists()
+        if made.version != version:
+            raise ValueError(f"lists of version {made.version} where {version} was expected")
+        engine = Engine(made, resources())
         if directory is not None and save_new:
             save(directory, engine)
     return engine

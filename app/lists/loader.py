@@ -229,15 +229,22 @@ def load_lists(data_dir: Path | None = None) -> Lists:
     """Load and validate every list file; the version is a digest of their contents."""
     data_dir = Path(data_dir) if data_dir else default_data_dir()
     files = list_files(data_dir)
-    for f in files:
-        if not f.is_file():
-            raise ListError(f"{f}: missing")
-    digest = _digest_files(hashlib.sha256(), files, data_dir)
+    version = files_version(data_dir)
     brands = load_brands(files[:-3])
     terms = load_terms(files[-3])
     exemptions = load_exemptions(files[-2])
     policies = load_policies(files[-1])
-    return Lists(tuple(brands), tuple(terms), tuple(exemptions), "v1-" + digest.hexdigest()[:12], tuple(policies))
+    return Lists(tuple(brands), tuple(terms), tuple(exemptions), version, tuple(policies))
+
+
+def files_version(data_dir: Path | None = None) -> str:
+    """The version `load_lists` gives these files, without parsing them (a digest)."""
+    data_dir = Path(data_dir) if data_dir else default_data_dir()
+    files = list_files(data_dir)
+    for f in files:
+        if not f.is_file():
+            raise ListError(f"{f}: missing")
+    return "v1-" + _digest_files(hashlib.sha256(), files, data_dir).hexdigest()[:12]
 
 
 def load_resources(data_dir: Path | None = None):
@@ -261,10 +268,23 @@ def load_resources(data_dir: Path | None = None):
 
 
 def lists_from_records(brand_rows: list[dict[str, str]], term_rows: list[dict[str, str]],
-                       allow: list[str] | tuple[str, ...] = (), data_dir: Path | None = None) -> Lists:
+                       allow: list[str] | tuple[str, ...] = (), data_dir: Path | None = None,
+                       version: str | None = None) -> Lists:
     """Lists from stored records (brands and terms), with the exemptions and policy rules of
-    `data_dir`. The version is a digest of all of it, so equal lists have equal versions
-    on every worker and instance."""
+    `data_dir`; `version` is records_version's for them (computed when not given)."""
+    data_dir = Path(data_dir) if data_dir else default_data_dir()
+    files = list_files(data_dir)
+    version = version or records_version(brand_rows, term_rows, allow, data_dir)
+    brands = [parse_brand(f"brand {r.get('id')!r}", r) for r in brand_rows]
+    terms = [parse_term(f"term {r.get('id')!r}", r) for r in term_rows]
+    return Lists(tuple(brands), tuple(terms), tuple(load_exemptions(files[-2])), version,
+                 tuple(load_policies(files[-1])), tuple(allow))
+
+
+def records_version(brand_rows: list[dict[str, str]], term_rows: list[dict[str, str]],
+                    allow: list[str] | tuple[str, ...] = (), data_dir: Path | None = None) -> str:
+    """A digest of the records and of the exemption, policy and reference files of
+    `data_dir`, so equal lists have equal versions on every worker and instance."""
     data_dir = Path(data_dir) if data_dir else default_data_dir()
     files = list_files(data_dir)
     digest = hashlib.sha256()
@@ -274,10 +294,7 @@ def lists_from_records(brand_rows: list[dict[str, str]], term_rows: list[dict[st
             digest.update("\x1f".join(r.get(c) or "" for c in cols).encode() + b"\x1e")
     digest.update("\x1e".join(allow).encode())
     _digest_files(digest, files[-2:], data_dir)
-    brands = [parse_brand(f"brand {r.get('id')!r}", r) for r in brand_rows]
-    terms = [parse_term(f"term {r.get('id')!r}", r) for r in term_rows]
-    return Lists(tuple(brands), tuple(terms), tuple(load_exemptions(files[-2])), "v1-" + digest.hexdigest()[:12],
-                 tuple(load_policies(files[-1])), tuple(allow))
+    return "v1-" + digest.hexdigest()[:12]
 
 
 def _digest_files(digest, files: list[Path], data_dir: Path):
@@ -296,7 +313,9 @@ def _word_set(path: Path) -> frozenset[str]:
 
 def build_engine(data_dir: Path | None = None, cache_dir: Path | None = None):
     """Load the lists and resources from `data_dir` and build an engine; with `cache_dir`,
-    load it from its snapshot there when these lists were built before (and write one when not)."""
+    load it from its snapshot there when these lists were built before (then the list files
+    are only hashed, not parsed) and write one when not."""
     from app.engine.snapshot import load_or_build
 
-    return load_or_build(load_lists(data_dir), lambda: load_resources(data_dir), cache_dir)
+    return load_or_build(files_version(data_dir), lambda: load_lists(data_dir), lambda: load_resources(data_dir),
+                         cache_dir)

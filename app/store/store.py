@@ -9,7 +9,7 @@ from __future__ import annotations
 import csv
 import io
 import json
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -41,6 +41,7 @@ from app.lists.loader import (
     lists_from_records,
     parse_brand,
     parse_term,
+    records_version,
 )
 from app.store import schema as S
 
@@ -355,11 +356,13 @@ class Store:
         return out, total
 
     # ---- for the engine -------------------------------------------------------------
-    def lists(self, data_dir: Path) -> tuple[Lists, int]:
-        """The lists as stored now, ready for an engine (with the exemptions and policy
-        rules of `data_dir`), and the revision they are from."""
+    def lists_source(self, data_dir: Path) -> tuple[str, Callable[[], Lists], int]:
+        """The version of the lists as stored now, a function that parses them (only needed
+        when no engine of that version is at hand), and the revision they are from."""
         snap = self.snapshot()
-        return lists_from_records(snap.brands, snap.terms, snap.allow, data_dir), snap.revision
+        version = records_version(snap.brands, snap.terms, snap.allow, data_dir)
+        return (version, lambda: lists_from_records(snap.brands, snap.terms, snap.allow, data_dir, version),
+                snap.revision)
 
     def snapshot(self) -> Snapshot:
         with self.engine.connect() as conn, conn.begin():

@@ -2,7 +2,11 @@
 revisions and the audit log (no HTTP here; tests/test_lists_api.py covers the API)."""
 from __future__ import annotations
 
+import subprocess
+import sys
 import threading
+import time
+from pathlib import Path
 
 import pytest
 
@@ -10,6 +14,8 @@ from app.lists import ListError, default_data_dir
 from app.lists.loader import lists_from_records
 from app.store import Conflict, NotFound, open_store
 from app.store.store import read_csv, write_csv
+
+ROOT = Path(__file__).resolve().parents[1]
 
 HEADER = "id,name,aliases,zh_names,submarks,ordinary,categories,tier,owner,nice_classes\n"
 
@@ -103,3 +109,16 @@ def test_a_claimed_job_comes_back_as_claimed(tmp_path, store):
     job = jobs.claim("runner-1")
     assert (job["status"], job["runner"], job["attempts"], job["format"]) == ("running", "runner-1", 1, "csv")
     assert jobs.claim("runner-2") is None  # a live claim is not taken over
+
+
+def test_processes_opening_a_new_database_together_all_start(tmp_path):
+    """uvicorn's workers open (and migrate) the same new SQLite file at the same moment."""
+    url = f"sqlite:///{tmp_path}/race.db"
+    start = time.time() + 1.5
+    code = ("import sys,time;from app.store import open_store;"
+            f"time.sleep(max(0,{start}-time.time()));s=open_store(sys.argv[1]);print(s.schema_version())")
+    procs = [subprocess.Popen([sys.executable, "-c", code, url], cwd=ROOT, stdout=subprocess.PIPE,
+                              stderr=subprocess.PIPE, text=True) for _ in range(6)]
+    outs = [p.communicate(timeout=60) for p in procs]
+    assert [p.returncode for p in procs] == [0] * 6, [err[-500:] for _, err in outs if err]
+    assert {out.strip() for out, _ in outs} == {"2"}

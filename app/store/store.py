@@ -9,6 +9,8 @@ from __future__ import annotations
 import csv
 import io
 import json
+import random
+import time
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -29,7 +31,8 @@ from sqlalchemy import (
     update,
 )
 from sqlalchemy.engine import Connection, Engine
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy.exc import IntegrityError, OperationalError, ProgrammingError
+from sqlalchemy.schema import CreateTable
 
 from app.engine.models import Lists
 from app.lists.loader import (
@@ -77,6 +80,9 @@ def _sqlite_pragmas(dbapi_conn, _record) -> None:
     cur.close()
 
 
+_MIGRATE_ATTEMPTS = 100  # about five seconds of looking again
+
+
 def open_store(url: str, *, migrate: bool = True) -> Store:
     """Open (and migrate) the store at a SQLAlchemy URL: sqlite:///var/prescreen.db,
     postgresql+psycopg://user:pass@host/db."""
@@ -110,9 +116,23 @@ class Store:
 
     # ---- schema ---------------------------------------------------------------------
     def migrate(self) -> list[int]:
-        """Apply the migrations not yet applied; safe when several processes start at once."""
+        """Apply the migrations not yet applied; safe when several processes start at once
+        (uvicorn's workers do): the loser of a race for the database's write lock or for a
+        migration's row looks again, briefly, until the winner's work is visible."""
         applied: list[int] = []
-        S.schema_migrations.create(self.engine, checkfirst=True)
+        for attempt in range(_MIGRATE_ATTEMPTS):
+            try:
+                self._migrate_once(applied)
+                return applied
+            except (OperationalError, ProgrammingError, IntegrityError):
+                if attempt == _MIGRATE_ATTEMPTS - 1:
+                    raise
+                time.sleep(0.02 + random.random() * 0.08)
+        return applied
+
+    def _migrate_once(self, applied: list[int]) -> None:
+        with self.engine.begin() as conn:
+            conn.execute(CreateTable(S.schema_migrations, if_not_exists=True))
         for version, _what, fn in S.MIGRATIONS:
             try:
                 with self.engine.begin() as conn:
@@ -127,7 +147,6 @@ class Store:
                 applied.append(version)
             except IntegrityError:
                 continue  # another process applied it first
-        return applied
 
     def schema_version(self) -> int:
         with self.engine.connect() as conn:

@@ -1,6 +1,7 @@
-"""Engine snapshots: an engine loaded from disk screens exactly as the one that was built,
-a snapshot is used only for its own lists and code, a damaged one is rebuilt, and a
-restarted service starts from the snapshot its first start wrote."""
+"""Engine start-up: an engine loaded from its snapshot screens exactly as the one that was
+built, a snapshot is used only for its own lists and code, a damaged one is rebuilt, a
+restarted service starts from the snapshot its first start wrote, and a service whose store
+cannot be opened yet keeps trying."""
 from __future__ import annotations
 
 import json
@@ -89,3 +90,31 @@ def test_a_restarted_service_starts_from_its_snapshot(tmp_path):
             srv.stop()
     assert answers[0] == answers[1] and answers[0]
     assert list((tmp_path / "engines").glob("engine-*.pickle"))
+
+
+def test_a_service_whose_store_cannot_open_yet_says_so_and_starts_when_it_can(tmp_path):
+    """A database that is not there yet (here: its directory is blocked by a file) is a 503
+    naming the error, then the service starts by itself once the database can be opened."""
+    blocker = tmp_path / "db"
+    blocker.write_text("not a directory")
+    srv = Server({"PRESCREEN_DATABASE_URL": f"sqlite:///{blocker}/lists.db"})
+    try:
+        deadline = time.monotonic() + 30
+        body = None
+        while time.monotonic() < deadline:
+            try:
+                r = httpx.get(srv.url + "/readyz", timeout=2)
+                body = r.json()
+                if r.status_code == 503 and body["status"] == "error":
+                    break
+            except httpx.HTTPError:
+                pass
+            time.sleep(0.2)
+        assert body is not None and body["status"] == "error" and body["error"], body
+        blocker.unlink()
+        srv.wait_ready(timeout=60)
+        assert httpx.get(srv.url + "/readyz").json()["status"] == "ready"
+        r = httpx.post(srv.url + "/v1/screen", json={"title": "N1ke shoes"}, timeout=30)
+        assert r.status_code == 200 and r.json()["hits"]
+    finally:
+        srv.stop()

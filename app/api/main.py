@@ -56,15 +56,34 @@ def create_app(settings: Settings | None = None, engine: Engine | None = None, s
     holder = EngineHolder()
     state: dict[str, Any] = {"store": None, "live": None, "jobs": None, "runner": None}
 
+    stopping = threading.Event()
+
     def load() -> None:
-        try:
+        """Open the store and build the engine; on failure (a database not reachable yet, a
+        full disk) say so on /readyz and try again, 1, 2, 4 ... up to 30 s apart."""
+        delay = 1.0
+        while not stopping.is_set():
+            try:
+                load_once()
+                return
+            except Exception as exc:  # noqa: BLE001 - reported by /readyz and the log, then retried
+                holder.error = f"{type(exc).__name__}: {exc}"
+                log.error("could not load the lists: %s (trying again in %.0f s)", holder.error, delay)
+                if stopping.wait(delay):
+                    return
+                delay = min(delay * 2, 30.0)
+
+    def load_once() -> None:
+        # each step once: a retry after a failure picks up where the failure was
+        if state["live"] is None:
             s = store or open_store(settings.database_url)
             s.seed_from(settings.data_dir)
             live = LiveLists(s, settings.data_dir, holder, settings.reload_interval, settings.engine_cache)
             live.refresh()
             state["store"], state["live"] = s, live
             live.start()
-            jobs = Jobs(s, settings.jobs_dir, settings.job_retention_hours)
+        if state["runner"] is None:
+            jobs = Jobs(state["store"], settings.jobs_dir, settings.job_retention_hours)
             runner = JobRunner(jobs, source={"database_url": settings.database_url, "data_dir": str(settings.data_dir),
                                              "engine_cache": str(settings.engine_cache or "")},
                                # the cores are shared by every server process, each with its own runner
@@ -73,10 +92,8 @@ def create_app(settings: Settings | None = None, engine: Engine | None = None, s
                                stale_seconds=settings.job_stale_seconds)
             state["jobs"], state["runner"] = jobs, runner
             runner.start()
-            log.info("lists loaded: %s", holder.engine.stats() if holder.engine else None)
-        except Exception as exc:  # noqa: BLE001 - reported by /readyz and the log
-            holder.error = f"{type(exc).__name__}: {exc}"
-            log.error("could not load the lists: %s", holder.error)
+        holder.error = None
+        log.info("lists loaded: %s", holder.engine.stats() if holder.engine else None)
 
     def changed(revision: int, wait: bool) -> bool:
         live = state["live"]
@@ -94,6 +111,7 @@ def create_app(settings: Settings | None = None, engine: Engine | None = None, s
         else:
             threading.Thread(target=load, name="load-lists", daemon=True).start()
         yield
+        stopping.set()
         if state["live"] is not None:
             state["live"].stop()
         if state["runner"] is not None:

@@ -16,6 +16,8 @@ ROOT = Path(__file__).resolve().parents[1]
 SHARED = ROOT.parent / "shared"
 # engine snapshots written by the test servers: one directory for the session, never var/
 ENGINE_CACHE = tempfile.mkdtemp(prefix="prescreen-test-engines-")
+# ... for every process the tests start (the CLI too), so nothing lands in the checkout's var/
+os.environ.setdefault("PRESCREEN_ENGINE_CACHE_DIR", ENGINE_CACHE)
 
 
 @pytest.fixture(scope="session")

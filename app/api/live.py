@@ -11,6 +11,7 @@ from __future__ import annotations
 import logging
 import threading
 import time
+from functools import cache, partial
 from pathlib import Path
 
 from app.engine import Engine, snapshot
@@ -58,7 +59,8 @@ class LiveLists:
         self.interval = interval
         self.last_build_seconds: float | None = None
         self.reload_error: str | None = None
-        self._resources = None
+        # the reference data, read the first time an engine is built here
+        self._resources = cache(partial(load_resources, data_dir))
         self._wake = threading.Event()
         self._stop = threading.Event()
         self._thread: threading.Thread | None = None
@@ -92,20 +94,15 @@ class LiveLists:
                 # starting up, nobody served yet: the snapshot of these lists if one was written
                 # (a restart), else build and write it. Later rebuilds build in place: loading a
                 # large snapshot holds the interpreter for seconds, a build yields to requests
-                engine = snapshot.load_or_build(version, lists, self._get_resources, self.cache_dir)
+                engine = snapshot.load_or_build(version, lists, self._resources, self.cache_dir)
             else:
-                engine = Engine(lists(), self._get_resources())
+                engine = Engine(lists(), self._resources())
             engine.screen_warmup()
             self.holder.set(engine, revision)
             self.last_build_seconds = time.perf_counter() - t0
             log.info("lists revision %s in use (%s, %s in %.2f s)", revision, version, engine.source,
                      self.last_build_seconds)
             return True
-
-    def _get_resources(self):
-        if self._resources is None:
-            self._resources = load_resources(self.data_dir)
-        return self._resources
 
     def _run(self) -> None:
         while not self._stop.is_set():

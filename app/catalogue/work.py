@@ -7,6 +7,7 @@ a lower CPU priority, so the service's own requests stay quick while a job runs.
 """
 from __future__ import annotations
 
+import functools
 import multiprocessing
 import os
 import signal
@@ -15,6 +16,7 @@ import time
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import ProcessPoolExecutor
+from functools import partial
 from itertools import islice
 from pathlib import Path
 from typing import Any
@@ -76,15 +78,11 @@ def _engine(revision: int | None):
 
         if "store" not in _STATE:
             _STATE["store"] = open_store(src["database_url"], migrate=False)
+            # the reference data, read the first time this worker builds an engine
+            _STATE["resources"] = functools.cache(partial(load_resources, src["data_dir"]))
         version, lists, revision = _STATE["store"].lists_source(Path(src["data_dir"]))
-
-        def resources():
-            if "resources" not in _STATE:
-                _STATE["resources"] = load_resources(src["data_dir"])
-            return _STATE["resources"]
-
         # a worker serves no requests: a snapshot of these lists is loaded, or written once built
-        engine = load_or_build(version, lists, resources, cache)
+        engine = load_or_build(version, lists, _STATE["resources"], cache)
     else:
         engine = build_engine(src["data_dir"], cache)
     _STATE["engine"], _STATE["revision"] = engine, revision

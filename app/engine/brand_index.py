@@ -23,7 +23,7 @@ from app.engine.chinese import (
     sound_key,
     syllable_parts,
 )
-from app.engine.document import TOKEN_RE
+from app.engine.document import ALL_HAN_RE, HAN_RE, TOKEN_RE
 from app.engine.models import Brand
 from app.engine.normalize import fold_name
 
@@ -227,7 +227,7 @@ class BrandIndex:
         ordinary = name in b.ordinary
         folded = fold_name(name)
         self.name_lookup[_lookup_key(name)].add(b.id)
-        if folded and _ALL_HAN.fullmatch(folded):
+        if folded and ALL_HAN_RE.fullmatch(folded):
             entry = MarkEntry(b, name, mark, role if role != Role.NAME else Role.ZH, ordinary, folded, frozenset(), 1)
             if entry not in self.han[folded]:
                 self.han[folded].append(entry)
@@ -235,7 +235,7 @@ class BrandIndex:
                 if len(folded) >= 2:
                     self.sound[sound_key(folded)].append(entry)
                     self.shape[self.shape_fold(folded)].append(entry)
-        elif _ANY_HAN.search(folded):
+        elif HAN_RE.search(folded):
             if len(folded) <= 3 and any(c.isdigit() for c in folded):
                 ordinary = True  # 5号: a number and a counter word are ordinary text
             entry = MarkEntry(b, name, mark, role, ordinary, folded, frozenset(), 1)
@@ -314,7 +314,3 @@ def _lookup_key(name: str) -> str:
     folded = fold_name(name)
     return "".join(TOKEN_RE.findall(folded)) or folded.strip()
 
-
-_HAN_CLASS = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"  # the ranges is_han accepts
-_ALL_HAN = re.compile(f"[{_HAN_CLASS}]+")
-_ANY_HAN = re.compile(f"[{_HAN_CLASS}]")

@@ -538,7 +538,6 @@ class HanNearSoundMatcher(BrandMatcher):
                             out.append(c)
         return out
 
-
     @staticmethod
     def openings(han: str, index: BrandIndex) -> tuple[list[bool], list[bool]]:
         """Per position of `han` but the last: can a masked name start there with its second

@@ -14,13 +14,12 @@ from functools import cached_property
 from typing import Any
 
 from app.engine.models import Field
-from app.engine.normalize import Folded, fold, is_han
+from app.engine.normalize import HAN_CLASS, Folded, fold, is_han
 
 # A Latin-script word after folding: letters (incl. accented Latin) and digits.
 TOKEN_RE = re.compile(r"[0-9a-z\u00df-\u024f]+")
-_HAN_CLASS = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"  # the ranges is_han accepts
-_HAN_RE = re.compile(f"[{_HAN_CLASS}]")
-_ALL_HAN_RE = re.compile(f"[{_HAN_CLASS}]+")
+HAN_RE = re.compile(f"[{HAN_CLASS}]")
+ALL_HAN_RE = re.compile(f"[{HAN_CLASS}]+")
 
 
 class Gap(IntEnum):
@@ -137,7 +136,7 @@ class FieldDoc:
 
     @cached_property
     def has_han(self) -> bool:
-        return _HAN_RE.search(self.folded.text) is not None
+        return HAN_RE.search(self.folded.text) is not None
 
     @cached_property
     def han(self) -> tuple[str, list[int], list[bool]]:
@@ -148,13 +147,13 @@ class FieldDoc:
         `耐★克`) stood right before it.
         """
         ft = self.folded.text
-        if _ALL_HAN_RE.fullmatch(ft):
+        if ALL_HAN_RE.fullmatch(ft):
             return ft, list(range(len(ft))), [False] * len(ft)  # the usual run: nothing between
         chars: list[str] = []
         pos: list[int] = []
         split: list[bool] = []
         last = -10
-        for m in _HAN_RE.finditer(ft):
+        for m in HAN_RE.finditer(ft):
             i = m.start()
             between = ft[last + 1:i] if last >= 0 else None
             if between is None:

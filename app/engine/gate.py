@@ -8,14 +8,10 @@ result is the same as running everything, only sooner. Per-word answers are reme
 """
 from __future__ import annotations
 
-import re
-
 from app.engine.brand_index import BrandIndex
 from app.engine.brand_matchers import BrandMatcher, LatinNameMatcher, TokenMatcher
-from app.engine.document import TOKEN_RE
+from app.engine.document import HAN_RE, TOKEN_RE
 from app.engine.sensitive import SensitiveMatcher
-
-_HAN_RE = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
 
 _NAME = 1   # a name can be read from this word alone (LatinNameMatcher)
 _WORD = 2   # a word-level matcher finds something in this word (typo, sound-alike, leetspeak...)
@@ -42,7 +38,7 @@ class Gate:
         """For folded sentence text: the matchers to run, in their order, and whether the
         sensitive-term matcher can find anything."""
         sensitive = self.sensitive.may_find(text)
-        han = _HAN_RE.search(text) is not None
+        han = HAN_RE.search(text) is not None
         toks = TOKEN_RE.findall(text)
         flags = 0
         words = self._words

@@ -37,6 +37,10 @@ _LOOKALIKES = {
 _DROP_CATEGORIES = {"Cf", "Mn", "Me"}
 
 
+# The code points is_han accepts, as a regular-expression class body.
+HAN_CLASS = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
+
+
 def is_han(ch: str) -> bool:
     """A CJK unified ideograph (basic block and extension A, plus compatibility)."""
     o = ord(ch)

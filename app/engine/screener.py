@@ -303,25 +303,25 @@ class Engine:
     def _prepared(self, doc: FieldDoc, cands: list[Candidate]) -> _Prepared:
         """What the sentence alone tells about its candidates, worked out once per sentence
         (the sentence and its candidates are remembered together, and recur across listings)."""
-        prep = doc.memo.get(_PREPARED)
-        if prep is None:
-            ambiguous = [self._ambiguous(doc, c) for c in cands]
-            plain = [c for c, a in zip(cands, ambiguous) if not a]
-            surfaces = []
-            for c in cands:
-                o0, o1 = doc.orig_span(c.start, c.end)
-                surfaces.append(doc.original[o0:o1].casefold().strip())
-            prep = doc.memo[_PREPARED] = _Prepared(
-                ambiguous=ambiguous,
-                unit=[self._short(c) and doc.text[:c.start].rstrip()[-1:].isdigit() for c in cands],
-                surfaces=surfaces,
-                near=[(c.start, c.end, c.entry.brand) for c in plain],
-                plain={c.entry.brand.id for c in plain},
-                named_plainly={c.entry.brand.id: c.entry.brand for c in plain
-                               if c.match in (MatchType.EXACT, MatchType.VARIANT) and not c.disguised},
-                seen=[(c.entry.brand.id, c.entry.key) for c in cands if not c.weak],
-            )
-        return prep
+        return doc.remember(_PREPARED, lambda: self._prepare(doc, cands))
+
+    def _prepare(self, doc: FieldDoc, cands: list[Candidate]) -> _Prepared:
+        ambiguous = [self._ambiguous(doc, c) for c in cands]
+        plain = [c for c, a in zip(cands, ambiguous) if not a]
+        surfaces = []
+        for c in cands:
+            o0, o1 = doc.orig_span(c.start, c.end)
+            surfaces.append(doc.original[o0:o1].casefold().strip())
+        return _Prepared(
+            ambiguous=ambiguous,
+            unit=[self._short(c) and doc.text[:c.start].rstrip()[-1:].isdigit() for c in cands],
+            surfaces=surfaces,
+            near=[(c.start, c.end, c.entry.brand) for c in plain],
+            plain={c.entry.brand.id for c in plain},
+            named_plainly={c.entry.brand.id: c.entry.brand for c in plain
+                           if c.match in (MatchType.EXACT, MatchType.VARIANT) and not c.disguised},
+            seen=[(c.entry.brand.id, c.entry.key) for c in cands if not c.weak],
+        )
 
     def _evidence(self, doc: FieldDoc, c: Candidate, plain: set[str], context: ListingContext,
                   near: list, names_seen: dict[str, set[str]]) -> list[str] | None:

@@ -195,8 +195,6 @@ class SensitiveMatcher:
                     continue
                 out.append(SensitiveMatch(start, end, term.id, form, term.category, term.severity,
                                           MatchType.EXACT, term.reason, term.suggestion, 0.95))
-        if not _any_prefilter(doc.text):
-            return out
         for rule, pat, category, severity, reason, suggestion in _PATTERNS:
             if _PREFILTER_RE[rule].search(doc.text) is None:
                 continue

@@ -127,10 +127,7 @@ def load_or_build(version: str, lists: Callable[[], Lists], resources: Callable[
 
     engine = load(directory, version) if directory is not None else None
     if engine is None:
-        made = lists()
-        if made.version != version:
-            raise ValueError(f"lists of version {made.version} where {version} was expected")
-        engine = Engine(made, resources())
+        engine = Engine(lists(), resources())
         if directory is not None and save_new:
             save(directory, engine)
     return engine

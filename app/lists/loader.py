@@ -225,11 +225,12 @@ def list_files(data_dir: Path) -> list[Path]:
     return [*brand_files, data_dir / "terms.csv", data_dir / "exemptions.csv", data_dir / "policy.csv"]
 
 
-def load_lists(data_dir: Path | None = None) -> Lists:
-    """Load and validate every list file; the version is a digest of their contents."""
+def load_lists(data_dir: Path | None = None, version: str | None = None) -> Lists:
+    """Load and validate every list file; the version is a digest of their contents
+    (files_version's, computed when not given)."""
     data_dir = Path(data_dir) if data_dir else default_data_dir()
     files = list_files(data_dir)
-    version = files_version(data_dir)
+    version = version or files_version(data_dir)
     brands = load_brands(files[:-3])
     terms = load_terms(files[-3])
     exemptions = load_exemptions(files[-2])
@@ -317,5 +318,5 @@ def build_engine(data_dir: Path | None = None, cache_dir: Path | None = None):
     are only hashed, not parsed) and write one when not."""
     from app.engine.snapshot import load_or_build
 
-    return load_or_build(files_version(data_dir), lambda: load_lists(data_dir), lambda: load_resources(data_dir),
-                         cache_dir)
+    version = files_version(data_dir)
+    return load_or_build(version, lambda: load_lists(data_dir, version), lambda: load_resources(data_dir), cache_dir)

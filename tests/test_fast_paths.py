@@ -102,13 +102,11 @@ def test_the_gate_skips_only_matchers_that_find_nothing(engine):
         texts.append(" ".join(words))
     for text in texts:
         folded = fold(text)
-        run, sensitive = engine.gate.plan(folded.text)
+        run = engine.gate.plan(folded.text)
         doc = FieldDoc.build(Field.DESCRIPTION, None, text, folded)
         for m in engine.matchers:
             if m not in run:
                 assert m.find(doc, engine.index) == [], (m.name, text)
-        if not sensitive:
-            assert engine.sensitive.find(doc) == [], text
 
 
 # ---- typo candidates ---------------------------------------------------------------------
@@ -165,3 +163,38 @@ def test_every_near_homophone_window_passes_the_pair_test(engine):
 
 if __name__ == "__main__":
     sys.exit(pytest.main([__file__, "-q"]))
+
+
+# ---- sensitive patterns and the texts they search ------------------------------------------
+
+_PATTERNISH = st.text(alphabet="0123456789 +-.:()#%@/_比：加微信vxwqkilnumberoh.comwt\u2010\u2013é中", max_size=40)
+
+
+@settings(max_examples=400, deadline=None)
+@given(_PATTERNISH)
+def test_a_pattern_runs_wherever_it_could_match(text):
+    from app.engine.sensitive import _PATTERNS, _PREFILTERS
+
+    for rule, pattern, *_ in _PATTERNS:
+        if pattern.search(text):
+            assert _PREFILTERS[rule](text), (rule, text)
+
+
+def test_pattern_prefilters_on_real_text():
+    from app.engine.sensitive import _PATTERNS, _PREFILTERS
+
+    for text in _real_texts():
+        folded = fold(text).text
+        for rule, pattern, *_ in _PATTERNS:
+            if pattern.search(folded):
+                assert _PREFILTERS[rule](folded), (rule, text)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(alphabet="abz09 -_/,.\u2010\u2011\u2013é中文", max_size=30))
+def test_sensitive_search_texts_are_their_definitions(text):
+    from app.engine.sensitive import _SEPARATORS, _separators_as_spaces, _words_only
+
+    assert _separators_as_spaces(text) == text.translate(_SEPARATORS)
+    words = " " + re.sub(r"[^a-z0-9]", " ", text) + " "
+    assert _words_only(text) == (None if words.isspace() and not text.isascii() else words)

@@ -15,6 +15,7 @@ import jellyfish
 from rapidfuzz import process
 from rapidfuzz.distance import OSA
 
+from app.engine.automaton import automaton
 from app.engine.chinese import (
     WordBoundaries,
     final_codes,
@@ -194,10 +195,11 @@ class BrandIndex:
         for keys in self.fuzzy.values():
             keys.sort()
         self.latin_ac = self._automaton(self.latin)
-        self.han_ac = self._automaton(self.han)
-        self.mixed_ac = self._automaton(self.mixed)
-        self.sound_ac = self._automaton(self.sound)
-        self.shape_ac = self._automaton(self.shape)
+        # the Chinese keys' first characters are many thousands: a Rust automaton (see automaton.py)
+        self.han_ac = automaton(self.han)
+        self.mixed_ac = automaton(self.mixed)
+        self.sound_ac = automaton(self.sound)
+        self.shape_ac = automaton(self.shape)
 
     def __getstate__(self) -> dict:
         return {**self.__dict__, "token_cache": {}}  # a snapshot starts with empty caches

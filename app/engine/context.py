@@ -6,8 +6,8 @@ from __future__ import annotations
 import re
 from bisect import bisect_right
 
-import ahocorasick
 
+from app.engine.automaton import Automaton
 from app.engine.document import FieldDoc, Gap, Token
 from app.engine.models import Brand
 from app.engine.normalize import fold, fold_name
@@ -74,10 +74,7 @@ class CategoryMap:
                 k = fold_name(w).strip()
                 if k:
                     self._cats.setdefault(k, set()).add(cat)
-        self._ac = ahocorasick.Automaton()
-        for k in self._cats:
-            self._ac.add_word(k, k)
-        self._ac.make_automaton()
+        self._ac = Automaton(self._cats)
         self._cache: dict[str, frozenset[str]] = {}
 
     def __getstate__(self) -> dict:

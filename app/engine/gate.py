@@ -1,4 +1,4 @@
-"""Which matchers can find anything in a sentence, told by cheap tests on the whole
+"""Which brand matchers can find anything in a sentence, told by cheap tests on the whole
 sentence before any of them runs.
 
 Most sentences of a listing name no brand and make no claim. The tests here are implied by
@@ -11,18 +11,16 @@ from __future__ import annotations
 from app.engine.brand_index import BrandIndex
 from app.engine.brand_matchers import BrandMatcher, LatinNameMatcher, TokenMatcher
 from app.engine.document import HAN_RE, TOKEN_RE
-from app.engine.sensitive import SensitiveMatcher
 
 _NAME = 1   # a name can be read from this word alone (LatinNameMatcher)
 _WORD = 2   # a word-level matcher finds something in this word (typo, sound-alike, leetspeak...)
 
 
 class Gate:
-    def __init__(self, matchers: tuple[BrandMatcher, ...], index: BrandIndex, sensitive: SensitiveMatcher,
-                 *, word_cache_size: int = 500_000) -> None:
+    def __init__(self, matchers: tuple[BrandMatcher, ...], index: BrandIndex, *,
+                 word_cache_size: int = 500_000) -> None:
         self.matchers = matchers
         self.index = index
-        self.sensitive = sensitive
         self._token = [m for m in matchers if isinstance(m, TokenMatcher)]
         self._names = [m for m in matchers if isinstance(m, LatinNameMatcher)]
         # matchers the gate knows nothing about run on every sentence
@@ -34,10 +32,8 @@ class Gate:
     def __getstate__(self) -> dict:
         return {**self.__dict__, "_words": {}}  # a snapshot starts with empty caches
 
-    def plan(self, text: str) -> tuple[list[BrandMatcher], bool]:
-        """For folded sentence text: the matchers to run, in their order, and whether the
-        sensitive-term matcher can find anything."""
-        sensitive = self.sensitive.may_find(text)
+    def plan(self, text: str) -> list[BrandMatcher]:
+        """For folded sentence text: the matchers to run, in their order."""
         han = HAN_RE.search(text) is not None
         toks = TOKEN_RE.findall(text)
         flags = 0
@@ -52,12 +48,12 @@ class Gate:
             flags |= f
         names = bool(flags & _NAME) or (bool(self._names) and LatinNameMatcher.may_join(toks, self.index))
         if not names and not flags & _WORD and not self._always and not han:
-            return [], sensitive
+            return []
         # Chinese text: the Chinese matchers always run; the Latin ones as for any text
         run = [m for m in self.matchers
                if (names and m in self._names) or (flags & _WORD and m in self._token) or m in self._always
                or (han and m in self._han)]
-        return run, sensitive
+        return run
 
     def _classify(self, t: str) -> int:
         index = self.index

@@ -103,7 +103,7 @@ class Engine:
         for rule in lists.policies:
             self.policies_by_field.setdefault(rule.field, []).append(rule)
         self.matchers = matchers
-        self.gate = Gate(matchers, self.index, self.sensitive)
+        self.gate = Gate(matchers, self.index)
         # allowlisted phrases, longest first so the longest one containing a hit is named
         phrases = sorted({p for p in lists.allow if p.strip()}, key=lambda p: (-len(p), p))
         self._allow = re.compile("|".join(re.escape(p) for p in phrases), re.IGNORECASE) if phrases else None
@@ -191,11 +191,11 @@ class Engine:
                 found = cache.get(chunk) if self._cache_size else None
                 if found is None:
                     folded = fold(chunk)
-                    run, sensitive = self.gate.plan(folded.text)
-                    if run or sensitive:
+                    run = self.gate.plan(folded.text)
+                    sens = self.sensitive.find_text(folded.text)
+                    if run or sens:
                         doc = FieldDoc.build(fld, index, chunk, folded)
                         cands = [c for m in run for c in m.find(doc, self.index)]
-                        sens = self.sensitive.find(doc) if sensitive else []
                         found = (doc if cands or sens else None, cands, sens)
                     else:
                         found = _NOTHING

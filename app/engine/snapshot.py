@@ -30,7 +30,7 @@ from app.engine.models import Lists
 log = logging.getLogger("prescreen.snapshot")
 
 # libraries whose data or objects end up inside a built engine
-_LIBRARIES = ("jieba", "pypinyin", "opencc", "pyahocorasick", "jellyfish", "rapidfuzz")
+_LIBRARIES = ("jieba", "pypinyin", "opencc", "pyahocorasick", "ahocorasick-rs", "jellyfish", "rapidfuzz")
 KEEP = 4  # snapshots kept in the directory; older ones are removed when one is written
 
 

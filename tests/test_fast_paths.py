@@ -198,3 +198,49 @@ def test_sensitive_search_texts_are_their_definitions(text):
     assert _separators_as_spaces(text) == text.translate(_SEPARATORS)
     words = " " + re.sub(r"[^a-z0-9]", " ", text) + " "
     assert _words_only(text) == (None if words.isspace() and not text.isascii() else words)
+
+
+# ---- the Chinese characters of a sentence ---------------------------------------------------
+
+def _han_by_definition(ft: str) -> tuple[str, list[int], list[bool]]:
+    """Character by character: a Han character joins the one before it when nothing stands
+    between them, or one or two punctuation or symbol characters (a split mark); anything
+    else ends the run ("\\0")."""
+    import unicodedata
+
+    from app.engine.normalize import is_han
+
+    chars, pos, split, last = [], [], [], None
+    for i, ch in enumerate(ft):
+        if not is_han(ch):
+            continue
+        if last is not None and i > last + 1:
+            between = ft[last + 1:i]
+            if len(between) <= 2 and all(unicodedata.category(c)[0] in "PS" for c in between):
+                chars.append(ch); pos.append(i); split.append(True)
+                last = i
+                continue
+            chars.append("\0"); pos.append(-1); split.append(False)
+        chars.append(ch); pos.append(i); split.append(False)
+        last = i
+    return "".join(chars), pos, split
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.text(alphabet="耐克阿迪达斯 -★.,a1\u3001", max_size=30))
+def test_han_runs_are_their_definition(text):
+    doc = FieldDoc.build(Field.TITLE, None, text)
+    assert doc.han == _han_by_definition(doc.text)
+
+
+def test_han_runs_on_real_text():
+    from app.engine.document import HAN_RE
+
+    taobao = SHARED / "realdata" / "taobao-ner-jie2019" / "titles.jsonl"
+    with taobao.open(encoding="utf-8") as f:
+        texts = [json.loads(line)["title"] for _, line in zip(range(2000), f)]
+    texts += [t for t in _real_texts() if HAN_RE.search(t)]
+    assert texts
+    for text in texts:
+        doc = FieldDoc.build(Field.TITLE, None, text)
+        assert doc.han == _han_by_definition(doc.text), text

@@ -106,10 +106,10 @@ class LatinNameMatcher(BrandMatcher):
     name = "latin"
 
     def find(self, doc: FieldDoc, index: BrandIndex) -> list[Candidate]:
-        if index.latin_ac is None or not doc.tokens:
+        if index.latin_ac is None or not doc.words:
             return []
         compact, starts, ends = doc.compact
-        toks, gaps = doc.tokens, doc.gaps
+        words, gaps = doc.words, doc.gaps
         out: list[Candidate] = []
         for cend, key in index.latin_ac.iter(compact):
             cstart = cend - len(key) + 1
@@ -121,10 +121,10 @@ class LatinNameMatcher(BrandMatcher):
             if j is None:
                 out.extend(self._derivative(doc, index, i, cstart, cend + 1, key, entries))
                 continue
-            span_ok, spaced = self._valid_join(toks, gaps, i, j, entries)
+            span_ok, spaced = self._valid_join(words, gaps, i, j, entries)
             if not span_ok:
                 continue
-            start, end = toks[i].start, toks[j].end
+            start, end = doc.starts[i], doc.ends[j]
             if foreign_word(doc, start, end):
                 continue
             for e in entries:
@@ -140,9 +140,9 @@ class LatinNameMatcher(BrandMatcher):
                     match = MatchType.VARIANT
                 disguised = any(w.startswith(_DISGUISES) for w in why)
                 stop = end
-                if j + 1 < len(toks) and gaps[j] == Gap.TIGHT and toks[j + 1].text in LATIN_SUFFIX_WORDS and not e.ordinary:
-                    stop = toks[j + 1].end  # Gucci-inspired: the name with a style suffix
-                    why.append(f"the name plus '-{toks[j + 1].text}' claims the brand's look")
+                if j + 1 < len(words) and gaps[j] == Gap.TIGHT and words[j + 1] in LATIN_SUFFIX_WORDS and not e.ordinary:
+                    stop = doc.ends[j + 1]  # Gucci-inspired: the name with a style suffix
+                    why.append(f"the name plus '-{words[j + 1]}' claims the brand's look")
                     match, disguised = MatchType.DERIVATIVE, True
                 out.append(Candidate(start, stop, e, match, 0.98 if match == MatchType.EXACT else 0.95,
                                      why, disguised))
@@ -165,23 +165,23 @@ class LatinNameMatcher(BrandMatcher):
         return any(starts_name(a + b) for a, b in zip(toks, toks[1:]))
 
     @staticmethod
-    def _valid_join(toks, gaps, i: int, j: int, entries: list[MarkEntry]) -> tuple[bool, bool]:
-        """May tokens i..j be read as one name? Returns (ok, letter_spaced)."""
+    def _valid_join(words: list[str], gaps, i: int, j: int, entries: list[MarkEntry]) -> tuple[bool, bool]:
+        """May words i..j be read as one name? Returns (ok, letter_spaced)."""
         if i == j:
             return True, False
-        if sum(len(toks[k].text) for k in range(i, j + 1)) <= 3:
+        if sum(len(words[k]) for k in range(i, j + 1)) <= 3:
             return False, False  # two or three loose letters (a-p, h d) are not a name
         inner = gaps[i:j]
-        if all(len(toks[k].text) == 1 for k in range(i, j + 1)) and j - i >= 2:
+        if all(len(words[k]) == 1 for k in range(i, j + 1)) and j - i >= 2:
             # letter-spaced (n i k e, S T A N L E Y): the whole run of single letters
-            left_more = i > 0 and gaps[i - 1] != Gap.BREAK and len(toks[i - 1].text) == 1
-            right_more = j + 1 < len(toks) and gaps[j] != Gap.BREAK and len(toks[j + 1].text) == 1
+            left_more = i > 0 and gaps[i - 1] != Gap.BREAK and len(words[i - 1]) == 1
+            right_more = j + 1 < len(words) and gaps[j] != Gap.BREAK and len(words[j + 1]) == 1
             return (not left_more and not right_more), any(g == Gap.SPACE for g in inner)
         # Every space must fall where the name itself has a word boundary.
         pos = 0
         space_at = []
         for k in range(i, j):
-            pos += len(toks[k].text)
+            pos += len(words[k])
             if inner[k - i] == Gap.SPACE:
                 space_at.append(pos)
         if not space_at:
@@ -191,19 +191,19 @@ class LatinNameMatcher(BrandMatcher):
     @staticmethod
     def _derivative(doc: FieldDoc, index: BrandIndex, i: int, cstart: int, cend: int, key: str,
                     entries: list[MarkEntry]) -> list[Candidate]:
-        tok = doc.tokens[i]
+        word, tok_start, tok_end = doc.words[i], doc.starts[i], doc.ends[i]
         # the key must lie within token i (no joins) and be followed by a known affix
-        if cend - cstart > len(tok.text):
+        if cend - cstart > len(word):
             return []
-        rest = tok.text[len(key):]
-        kind = _fused(tok.text, key, index)
+        rest = word[len(key):]
+        kind = _fused(word, key, index)
         if kind == "model":
             # name and model written as one word: iphone7plus, oppor9s, vivox7
             out = []
             for e in entries:
                 if e.role == Role.PINYIN or e.words > 1:
                     continue
-                out.append(Candidate(tok.start, tok.start + len(key), e, MatchType.EXACT, 0.95,
+                out.append(Candidate(tok_start, tok_start + len(key), e, MatchType.EXACT, 0.95,
                                      [f"written together with the model {rest!r}"]))
             return out
         if kind != "suffix":
@@ -212,7 +212,7 @@ class LatinNameMatcher(BrandMatcher):
         for e in entries:
             if e.ordinary or e.role == Role.PINYIN or e.words > 1:
                 continue
-            out.append(Candidate(tok.start, tok.end, e, MatchType.DERIVATIVE, 0.88,
+            out.append(Candidate(tok_start, tok_end, e, MatchType.DERIVATIVE, 0.88,
                                  [f"{e.surface!r} fused with the suffix {rest!r}"], True))
         return out
 
@@ -241,12 +241,12 @@ class TokenMatcher(BrandMatcher):
         out = []
         cache = index_cache(index, self.name)
         get = cache.get
-        for tok in doc.tokens:
-            found = get(tok.text)  # `cached`, without a call per word
+        for word, start, end in zip(doc.words, doc.starts, doc.ends):
+            found = get(word)  # `cached`, without a call per word
             if found is None:
-                found = cache[tok.text] = self.lookup(tok.text, index)
+                found = cache[word] = self.lookup(word, index)
             for entry, match, score, why, disguised, weak in found:
-                out.append(Candidate(tok.start, tok.end, entry, match, score, list(why), disguised, weak))
+                out.append(Candidate(start, end, entry, match, score, list(why), disguised, weak))
         return out
 
 

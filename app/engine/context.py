@@ -106,7 +106,7 @@ class CategoryMap:
 
 def tokens_before(doc: FieldDoc, start: int, limit: int = 8) -> list[tuple[Token, Gap | None]]:
     """Up to `limit` tokens before a folded offset, nearest first, each with the gap after it."""
-    i = bisect_right(doc.token_ends, start) - 1
+    i = bisect_right(doc.ends, start) - 1
     out = []
     while i >= 0 and len(out) < limit:
         out.append((doc.tokens[i], doc.gaps[i] if i < len(doc.gaps) else None))

@@ -11,6 +11,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from enum import IntEnum
 from functools import cached_property
+from itertools import accumulate
 from typing import Any
 
 from app.engine.models import Field
@@ -26,6 +27,15 @@ class Gap(IntEnum):
     SPACE = 0   # only whitespace between two tokens
     TIGHT = 1   # punctuation without whitespace: Ni-ke, L.E.G.O, C-h-a-n-e-l
     BREAK = 2   # anything else: a new phrase starts
+
+
+_COMPACT_SEPARATOR = {Gap.SPACE: "", Gap.TIGHT: "", Gap.BREAK: "\0"}
+_WORD_SPLIT = re.compile(f"({TOKEN_RE.pattern})")
+
+
+def split_words(text: str) -> list[str]:
+    """Folded text as gap, word, gap, ..., word, gap (TOKEN_RE words; gaps may be empty)."""
+    return _WORD_SPLIT.split(text)
 
 
 _GAP_CACHE: dict[str, Gap] = {}
@@ -69,7 +79,9 @@ class FieldDoc:
     index: int | None
     original: str
     folded: Folded
-    tokens: list[Token] = field(default_factory=list)
+    words: list[str] = field(default_factory=list)   # the tokens' folded text
+    starts: list[int] = field(default_factory=list)  # their folded offsets
+    ends: list[int] = field(default_factory=list)
     gaps: list[Gap] = field(default_factory=list)  # gaps[i] sits between tokens i and i+1
     # what was read off this text around a candidate (a model after it, a cue before it):
     # the text is shared by every listing that repeats the sentence, and so are these
@@ -84,12 +96,25 @@ class FieldDoc:
             return value
 
     @classmethod
-    def build(cls, fld: Field, index: int | None, text: str, folded: Folded | None = None) -> FieldDoc:
+    def build(cls, fld: Field, index: int | None, text: str, folded: Folded | None = None,
+              parts: list[str] | None = None) -> FieldDoc:
+        """`parts`: `split_words(folded.text)`, when the caller has it already."""
         folded = folded if folded is not None else fold(text)
-        ft = folded.text
-        tokens = [Token(*m.span(), m.group()) for m in TOKEN_RE.finditer(ft)]
-        gaps = [classify_gap(ft[a.end:b.start]) for a, b in zip(tokens, tokens[1:])]
-        return cls(fld, index, text, folded, tokens, gaps)
+        if parts is None:
+            parts = split_words(folded.text)
+        # parts alternate gap, word, gap, ..., word, gap: every step below is one C call
+        words = parts[1::2]
+        bounds = list(accumulate(map(len, parts)))
+        starts = bounds[0:-1:2]
+        ends = bounds[1::2]
+        gaps = list(map(_GAP_CACHE.get, parts[2:-1:2]))
+        if None in gaps:
+            gaps = [g if g is not None else classify_gap(t) for g, t in zip(gaps, parts[2:-1:2])]
+        return cls(fld, index, text, folded, words, starts, ends, gaps)
+
+    @cached_property
+    def tokens(self) -> list[Token]:
+        return list(map(Token, self.starts, self.ends, self.words))
 
     @cached_property
     def caps_share(self) -> float:
@@ -97,10 +122,6 @@ class FieldDoc:
         upper = sum(1 for c in self.original if c.isupper())
         lower = sum(1 for c in self.original if c.islower())
         return upper / max(1, upper + lower)
-
-    @cached_property
-    def token_ends(self) -> list[int]:
-        return [t.end for t in self.tokens]
 
     def for_field(self, fld: Field, index: int | None) -> FieldDoc:
         """The same prepared text, as a sentence of another field (keeps computed parts)."""
@@ -120,19 +141,15 @@ class FieldDoc:
     def compact(self) -> tuple[str, dict[int, int], dict[int, int]]:
         """Tokens joined without separators ("\\0" at phrase breaks), and maps from
         compact positions to the token that starts / ends there."""
-        parts: list[str] = []
-        starts: dict[int, int] = {}
-        ends: dict[int, int] = {}
-        pos = 0
-        for i, tok in enumerate(self.tokens):
-            if i and self.gaps[i - 1] == Gap.BREAK:
-                parts.append("\0")
-                pos += 1
-            starts[pos] = i
-            parts.append(tok.text)
-            pos += len(tok.text)
-            ends[pos] = i
-        return "".join(parts), starts, ends
+        words = self.words
+        if not words:
+            return "", {}, {}
+        pieces = [""] * (2 * len(words) - 1)
+        pieces[0::2] = words
+        pieces[1::2] = map(_COMPACT_SEPARATOR.__getitem__, self.gaps)
+        bounds = list(accumulate(map(len, pieces), initial=0))
+        n = range(len(words))
+        return "".join(pieces), dict(zip(bounds[0::2], n)), dict(zip(bounds[1::2], n))
 
     @cached_property
     def has_han(self) -> bool:
@@ -152,22 +169,20 @@ class FieldDoc:
         chars: list[str] = []
         pos: list[int] = []
         split: list[bool] = []
-        last = -10
-        for m in HAN_RE.finditer(ft):
-            i = m.start()
-            between = ft[last + 1:i] if last >= 0 else None
-            if between is None:
-                pass
-            elif between == "":
-                chars.append(ft[i]); pos.append(i); split.append(False)
-                last = i
-                continue
-            elif len(between) <= 2 and all(unicodedata.category(c)[0] in "PS" for c in between):
-                chars.append(ft[i]); pos.append(i); split.append(True)
-                last = i
-                continue
-            if chars:
-                chars.append("\0"); pos.append(-1); split.append(False)
-            chars.append(ft[i]); pos.append(i); split.append(False)
-            last = i
+        last = -1  # end of the previous run of Han characters
+        for m in ALL_HAN_RE.finditer(ft):
+            start, end = m.span()
+            if last < 0:
+                split.append(False)
+            else:
+                between = ft[last:start]
+                if len(between) <= 2 and all(unicodedata.category(c)[0] in "PS" for c in between):
+                    split.append(True)  # 耐-克: the run goes on across the mark
+                else:
+                    chars.append("\0"); pos.append(-1); split.append(False)
+                    split.append(False)
+            chars.append(m.group())
+            pos.extend(range(start, end))
+            split.extend([False] * (end - start - 1))
+            last = end
         return "".join(chars), pos, split

@@ -32,10 +32,12 @@ class Gate:
     def __getstate__(self) -> dict:
         return {**self.__dict__, "_words": {}}  # a snapshot starts with empty caches
 
-    def plan(self, text: str) -> list[BrandMatcher]:
-        """For folded sentence text: the matchers to run, in their order."""
+    def plan(self, text: str, toks: list[str] | None = None) -> list[BrandMatcher]:
+        """For folded sentence text (and its TOKEN_RE words, when the caller has them): the
+        matchers to run, in their order."""
         han = HAN_RE.search(text) is not None
-        toks = TOKEN_RE.findall(text)
+        if toks is None:
+            toks = TOKEN_RE.findall(text)
         flags = 0
         words = self._words
         for t in set(toks):

@@ -28,7 +28,7 @@ from app.engine.context import (
     is_tech,
     model_follows,
 )
-from app.engine.document import FieldDoc
+from app.engine.document import FieldDoc, split_words
 from app.engine.gate import Gate
 from app.engine.models import (
     Brand,
@@ -191,10 +191,11 @@ class Engine:
                 found = cache.get(chunk) if self._cache_size else None
                 if found is None:
                     folded = fold(chunk)
-                    run = self.gate.plan(folded.text)
+                    parts = split_words(folded.text)
+                    run = self.gate.plan(folded.text, parts[1::2])
                     sens = self.sensitive.find_text(folded.text)
                     if run or sens:
-                        doc = FieldDoc.build(fld, index, chunk, folded)
+                        doc = FieldDoc.build(fld, index, chunk, folded, parts)
                         cands = [c for m in run for c in m.find(doc, self.index)]
                         found = (doc if cands or sens else None, cands, sens)
                     else:

@@ -19,7 +19,7 @@ class Automaton:
     """All (overlapping) occurrences of the keys, as (index of the last character, key),
     in order of where they end, the longer first where two end together."""
 
-    __slots__ = ("keys", "_ac")
+    __slots__ = ("_ac", "keys")
 
     def __init__(self, keys: Iterable[str]) -> None:
         self.keys = [k for k in keys if k]

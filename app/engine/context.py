@@ -6,7 +6,6 @@ from __future__ import annotations
 import re
 from bisect import bisect_right
 
-
 from app.engine.automaton import Automaton
 from app.engine.document import FieldDoc, Gap, Token
 from app.engine.models import Brand

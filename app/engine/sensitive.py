@@ -8,7 +8,6 @@ from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass
 
-
 from app.engine.automaton import automaton
 from app.engine.document import FieldDoc
 from app.engine.models import Exemption, MatchType, Severity, Term

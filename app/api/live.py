@@ -15,6 +15,7 @@ from functools import cache, partial
 from pathlib import Path
 
 from app.engine import Engine, snapshot
+from app.engine.memory import settle
 from app.lists.loader import load_resources
 from app.store import Store
 
@@ -99,6 +100,8 @@ class LiveLists:
                 engine = Engine(lists(), self._resources())
             engine.screen_warmup()
             self.holder.set(engine, revision)
+            del current
+            settle()
             self.last_build_seconds = time.perf_counter() - t0
             log.info("lists revision %s in use (%s, %s in %.2f s)", revision, version, engine.source,
                      self.last_build_seconds)

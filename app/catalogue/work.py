@@ -69,6 +69,7 @@ def _engine(revision: int | None):
     if _STATE["engine"] is not None and (revision is None or (have is not None and have >= revision)):
         return _STATE["engine"]
     src = _STATE["source"]
+    from app.engine.memory import settle
     from app.engine.snapshot import load_or_build
     from app.lists.loader import build_engine, load_resources
 
@@ -86,6 +87,7 @@ def _engine(revision: int | None):
     else:
         engine = build_engine(src["data_dir"], cache)
     _STATE["engine"], _STATE["revision"] = engine, revision
+    settle()
     return engine
 
 

@@ -294,7 +294,7 @@ class RepeatedLetterMatcher(TokenMatcher):
             return ()
         weak = t in index.rare_words
         return tuple((e, MatchType.VARIANT, 0.9, (f"repeated letters of {e.surface!r} changed",), True, weak)
-                     for key in sorted(index.collapsed.get(collapse_repeats(t), ())) for e in index.latin[key])
+                     for key in index.collapsed.get(collapse_repeats(t), ()) for e in index.latin[key])
 
 
 def _compound(t: str, words: frozenset[str]) -> bool:
@@ -375,7 +375,7 @@ class PhoneticMatcher(_UnknownWordMatcher):
         return 0.84
 
     def _keys(self, t: str, index: BrandIndex) -> list[tuple[str, int, str]]:
-        keys = index.phonetic.get("m:" + jellyfish.metaphone(t), set()) | index.phonetic.get("n:" + jellyfish.nysiis(t), set())
+        keys = {*index.phonetic.get("m:" + jellyfish.metaphone(t), ()), *index.phonetic.get("n:" + jellyfish.nysiis(t), ())}
         best = []
         for key in keys:
             if key[0] != t[0] or abs(len(key) - len(t)) > 2:

@@ -113,6 +113,21 @@ def test_batch_keeps_order_and_turns_bad_items_into_errors(client):
     assert results[4]["verdict"] == "pass"
 
 
+def test_lone_surrogates_are_refused_by_field_never_crash(client):
+    # JSON's \ud800 escape decodes to a lone surrogate, which no UTF-8 response can carry
+    r = client.post("/v1/screen", content=b'{"title": "Nike \\ud800 shoes"}',
+                    headers={"content-type": "application/json"})
+    assert r.status_code == 422 and r.json()["error"]["field"] == "title"
+    body = (b'{"listings": [{"id": "a", "title": "Ni\\ud800ke shoes"}, {"id": "b", "bullets": ["ok", "x\\udfff"]},'
+            b' {"id": "c", "title": "Nike shoes"}]}')
+    r = client.post("/v1/screen/batch", content=body, headers={"content-type": "application/json"})
+    assert r.status_code == 200
+    a, b, c = r.json()["results"]
+    assert a["id"] == "a" and a["error"]["field"] == "listings.0.title"
+    assert b["error"]["field"] == "listings.1.bullets"
+    assert c["verdict"] == "block"
+
+
 def test_batch_over_limit_is_413(client):
     r = client.post("/v1/screen/batch", json={"listings": [{"title": "x"}] * 10_001})
     assert r.status_code == 413

@@ -159,6 +159,14 @@ def test_broken_rows_become_error_rows_and_nothing_is_dropped(api):
     assert [(r["row"], r["sku"], bool(r["error"])) for r in out] == [
         (1, "J-1", False), (2, None, True), (3, None, True), (5, "J-4", False)]
 
+    # a lone surrogate escape (\ud800) is an error row naming the field, not a failed job
+    jl = b'{"sku": "S-1", "title": "Ni\\ud800ke socks"}\n{"sku": "S-2", "title": "N1ke socks"}\n'
+    job = submit(api, "surrogates.jsonl", jl)
+    done = wait(api, job["id"])
+    out = results(api, job["id"])
+    assert done["status"] == "done"
+    assert "title: not valid Unicode" in out[0]["error"] and out[1]["verdict"] == "block"
+
 
 def test_uploads_that_cannot_be_read_get_a_clear_4xx(api):
     r = api.post("/v1/jobs", files={"file": ("a.pdf", b"%PDF-1.7 ...")})

@@ -67,3 +67,17 @@ def test_every_span_round_trips(text, data):
     s, e = f.span(a, b)
     assert 0 <= s < e <= len(text)
     assert f.text[a:b] in fold(text[s:e]).text
+
+
+def test_a_lone_surrogate_folds_to_the_replacement_character_in_place():
+    from app.engine.normalize import fold
+
+    folded = fold("Ni\ud800ke \udfff耐克")
+    assert folded.text == "ni\ufffdke \ufffd耐克" and folded.src is None
+
+
+def test_the_engine_screens_text_with_lone_surrogates(engine):
+    from app.engine import Listing
+
+    result = engine.screen(Listing(title="Nike \ud800 shoes 耐克", bullets=("a\udfff b",)))
+    assert {h.brand.name for h in result.hits if h.brand} == {"Nike"}

@@ -33,6 +33,7 @@ from app.api.schemas import (
 )
 from app.catalogue.jobs import JobRunner, Jobs
 from app.engine import Engine
+from app.engine.normalize import unicode_text
 from app.settings import Settings, get_settings
 from app.store import Store, open_store
 
@@ -163,6 +164,8 @@ def create_app(settings: Settings | None = None, engine: Engine | None = None, s
         where = f"listings.{n}"
         if not isinstance(item, dict):
             return {"id": None, "error": {"code": "invalid_listing", "message": f"{where}: a listing must be a JSON object", "field": where}}
+        if not unicode_text(ident):
+            ident = None  # echoed back in the error item, which must be valid UTF-8
         try:
             req = ScreenRequest.model_validate(item)
             return screen_one(eng, req)

@@ -3,9 +3,10 @@ from __future__ import annotations
 
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 from app.engine.models import Listing
+from app.engine.normalize import unicode_text
 
 
 class ScreenRequest(BaseModel):
@@ -23,6 +24,15 @@ class ScreenRequest(BaseModel):
     marketplace: str | None = Field(None, max_length=20, description="e.g. US, UK, DE, JP")
     explain: bool = Field(False, description="also return `suppressed`: hits found but not reported "
                                              "(the seller's own brand, allowlisted phrases) and what suppressed each")
+
+    @field_validator("id", "title", "bullets", "description", "search_terms", "brand", "authorized_brands",
+                     "category", "marketplace")
+    @classmethod
+    def _unicode(cls, value):
+        # JSON's "\\ud800" escape decodes to a lone surrogate: no UTF-8 response can carry it
+        if not unicode_text(value):
+            raise ValueError("not valid Unicode text (a lone surrogate escape such as \\ud800)")
+        return value
 
     @model_validator(mode="after")
     def _some_text(self) -> ScreenRequest:

@@ -22,6 +22,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from app.engine.normalize import unicode_text
+
 FORMATS = ("csv", "tsv", "xlsx", "jsonl")
 FIELDS = ("id", "title", "bullets", "description", "search_terms", "brand", "category", "marketplace")
 TEXT_FIELDS = ("title", "bullets", "description", "search_terms")
@@ -210,6 +212,17 @@ def _cell(v: Any) -> str:
     return str(v).strip()
 
 
+def invalid_text_field(obj: dict) -> str | None:
+    """The first field of a JSON object whose name or value is not valid Unicode text, as a
+    printable name; None when all are."""
+    for k, v in obj.items():
+        if not unicode_text(k):
+            return repr(k.encode("utf-8", "backslashreplace").decode("ascii", "backslashreplace"))
+        if not unicode_text(v):
+            return k
+    return None
+
+
 def _row(number: int, cells: list[Any], m: Mapping) -> Row:
     listing = _listing(cells, m)
     sku = listing.get("id")
@@ -356,6 +369,10 @@ def _jsonl(path: Path, explicit: dict[str, Any] | None) -> tuple[Mapping, Iterat
                 continue
             if not isinstance(obj, dict):
                 yield Row(n, None, "not a JSON object")
+                continue
+            bad = invalid_text_field(obj)
+            if bad is not None:
+                yield Row(n, None, f"{bad}: not valid Unicode text (a lone surrogate escape such as \\ud800)")
                 continue
             cells = []
             for name in m.names:

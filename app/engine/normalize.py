@@ -53,6 +53,8 @@ def fold_char(ch: str) -> str:
     cat = unicodedata.category(ch)
     if cat in _DROP_CATEGORIES:
         return ""
+    if cat == "Cs":
+        return "\ufffd"  # a lone surrogate (from a JSON "\ud800" escape) is no character
     if cat == "Cc":
         return ch if ch in "\n\r\t" else " "
     out = []
@@ -138,3 +140,17 @@ _ASCII_CONTROLS = {c: " " for c in range(32) if chr(c) not in "\n\r\t"} | {127: 
 def fold_name(name: str) -> str:
     """Fold a list entry (brand name, term) the same way text is folded."""
     return fold(name).text
+
+
+def unicode_text(value: object) -> bool:
+    """False for a string (or list of them) holding a lone surrogate: JSON's "\\ud800"
+    escape decodes to one, and no UTF-8 output can carry it."""
+    if isinstance(value, str):
+        try:
+            value.encode("utf-8")
+        except UnicodeEncodeError:
+            return False
+        return True
+    if isinstance(value, list):
+        return all(unicode_text(v) for v in value)
+    return True

@@ -8,7 +8,8 @@ ENV PYTHONDONTWRITEBYTECODE=1 \
     PRESCREEN_PORT=8000 \
     PRESCREEN_DATA_DIR=/app/data \
     PRESCREEN_DATABASE_URL=sqlite:////var/lib/prescreen/prescreen.db \
-    PRESCREEN_JOBS_DIR=/var/lib/prescreen/jobs
+    PRESCREEN_JOBS_DIR=/var/lib/prescreen/jobs \
+    PRESCREEN_ENGINE_CACHE_DIR=/var/lib/prescreen/engine-cache
 
 WORKDIR /app
 COPY pyproject.toml README.md ./
@@ -19,7 +20,8 @@ RUN pip install . \
     && mkdir -p /var/lib/prescreen \
     && chown -R prescreen /app /var/lib/prescreen
 
-# the list store and catalogue jobs: keep them on a volume so they outlive the container
+# the list store, catalogue jobs and engine snapshots: keep them on a volume so they outlive
+# the container (a new container then starts from the snapshot instead of building)
 VOLUME /var/lib/prescreen
 
 USER prescreen

@@ -118,3 +118,23 @@ def test_a_service_whose_store_cannot_open_yet_says_so_and_starts_when_it_can(tm
         assert r.status_code == 200 and r.json()["hits"]
     finally:
         srv.stop()
+
+
+def test_list_objects_pickle_to_equal_objects(engine):
+    """quick_pickle's tuple state (one-field classes included) gives back equal objects
+    that share what they shared (a mark entry and its brand)."""
+    import pickle
+
+    from app.engine.models import Exemption, PolicyRule, SubMark, Term
+
+    entries = [e for entries in list(engine.index.latin.values())[:300] for e in entries]
+    samples = [*engine.lists.brands[:300], *entries, SubMark(("Pikachu", "皮卡丘")),
+               *engine.lists.terms[:50], *engine.lists.exemptions[:20], *engine.lists.policies]
+    assert {type(x) for x in samples} >= {Term, Exemption, PolicyRule, SubMark}
+    again = pickle.loads(pickle.dumps(samples))
+    assert again == samples
+    assert [hash(x) for x in again] == [hash(x) for x in samples]
+    brand_at = {id(b): i for i, b in enumerate(samples[:300])}
+    shared = [(300 + k, brand_at[id(e.brand)]) for k, e in enumerate(entries) if id(e.brand) in brand_at]
+    assert shared
+    assert all(again[j].brand is again[i] for j, i in shared)

@@ -25,7 +25,7 @@ from app.engine.chinese import (
     syllable_parts,
 )
 from app.engine.document import ALL_HAN_RE, HAN_RE, TOKEN_RE
-from app.engine.models import Brand
+from app.engine.models import Brand, quick_pickle
 from app.engine.normalize import fold_name
 
 _CAMEL = re.compile(r"(?<=[a-z])(?=[A-Z])")
@@ -39,6 +39,7 @@ class Role:
     PINYIN = "pinyin"
 
 
+@quick_pickle
 @dataclass(frozen=True, slots=True)
 class MarkEntry:
     """One surface name of a brand, as the matcher looks it up."""

@@ -6,7 +6,7 @@ from typing import Any, Literal
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 from app.engine.models import Listing
-from app.engine.normalize import unicode_text
+from app.engine.normalize import NOT_UNICODE, unicode_text
 
 
 class ScreenRequest(BaseModel):
@@ -31,7 +31,7 @@ class ScreenRequest(BaseModel):
     def _unicode(cls, value):
         # JSON's "\\ud800" escape decodes to a lone surrogate: no UTF-8 response can carry it
         if not unicode_text(value):
-            raise ValueError("not valid Unicode text (a lone surrogate escape such as \\ud800)")
+            raise ValueError(NOT_UNICODE)
         return value
 
     @model_validator(mode="after")

@@ -22,7 +22,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from app.engine.normalize import unicode_text
+from app.engine.normalize import NOT_UNICODE, unicode_text
 
 FORMATS = ("csv", "tsv", "xlsx", "jsonl")
 FIELDS = ("id", "title", "bullets", "description", "search_terms", "brand", "category", "marketplace")
@@ -372,7 +372,7 @@ def _jsonl(path: Path, explicit: dict[str, Any] | None) -> tuple[Mapping, Iterat
                 continue
             bad = invalid_text_field(obj)
             if bad is not None:
-                yield Row(n, None, f"{bad}: not valid Unicode text (a lone surrogate escape such as \\ud800)")
+                yield Row(n, None, f"{bad}: {NOT_UNICODE}")
                 continue
             cells = []
             for name in m.names:

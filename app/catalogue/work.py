@@ -7,7 +7,6 @@ a lower CPU priority, so the service's own requests stay quick while a job runs.
 """
 from __future__ import annotations
 
-import functools
 import multiprocessing
 import os
 import signal
@@ -16,7 +15,7 @@ import time
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import ProcessPoolExecutor
-from functools import partial
+from functools import cache, partial
 from itertools import islice
 from pathlib import Path
 from typing import Any
@@ -73,19 +72,19 @@ def _engine(revision: int | None):
     from app.engine.snapshot import load_or_build
     from app.lists.loader import build_engine, load_resources
 
-    cache = Path(src["engine_cache"]) if src.get("engine_cache") else None
+    cache_dir = Path(src["engine_cache"]) if src.get("engine_cache") else None
     if src.get("database_url"):
         from app.store import open_store
 
         if "store" not in _STATE:
             _STATE["store"] = open_store(src["database_url"], migrate=False)
             # the reference data, read the first time this worker builds an engine
-            _STATE["resources"] = functools.cache(partial(load_resources, src["data_dir"]))
+            _STATE["resources"] = cache(partial(load_resources, src["data_dir"]))
         version, lists, revision = _STATE["store"].lists_source(Path(src["data_dir"]))
         # a worker serves no requests: a snapshot of these lists is loaded, or written once built
-        engine = load_or_build(version, lists, _STATE["resources"], cache)
+        engine = load_or_build(version, lists, _STATE["resources"], cache_dir)
     else:
-        engine = build_engine(src["data_dir"], cache)
+        engine = build_engine(src["data_dir"], cache_dir)
     _STATE["engine"], _STATE["revision"] = engine, revision
     settle()
     return engine

@@ -48,5 +48,5 @@ class Automaton:
 
 def automaton(keys: Iterable[str]) -> Automaton | None:
     """An automaton over `keys`, or None when there are none."""
-    keys = [k for k in keys if k]
-    return Automaton(keys) if keys else None
+    built = Automaton(keys)
+    return built if built.keys else None

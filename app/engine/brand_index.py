@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import re
 from collections import defaultdict
+from collections.abc import Collection
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -110,9 +111,10 @@ class BrandIndex:
         # names long enough for two edits, by first two letters, last letter and length: two
         # edits are taken only inside a name whose ends are intact (FuzzyMatcher)
         self.fuzzy_ends: dict[tuple[str, str, int], list[str]] = defaultdict(list)
-        self.phonetic: dict[str, tuple[str, ...]] = defaultdict(set)
-        self.collapsed: dict[str, tuple[str, ...]] = defaultdict(set)  # name with doubled letters made single
-        self.name_lookup: dict[str, tuple[str, ...]] = defaultdict(set)  # folded name -> brand ids
+        # sets while the index is built, sorted tuples once it is (see _frozen below)
+        self.phonetic: dict[str, Collection[str]] = defaultdict(set)
+        self.collapsed: dict[str, Collection[str]] = defaultdict(set)  # name with doubled letters made single
+        self.name_lookup: dict[str, Collection[str]] = defaultdict(set)  # folded name -> brand ids
         self.shape_table = load_shape_table(shape_file)
         self.token_cache: dict[str, dict] = {}
         zh_words: list[str] = []

@@ -107,9 +107,10 @@ class FieldDoc:
         bounds = list(accumulate(map(len, parts)))
         starts = bounds[0:-1:2]
         ends = bounds[1::2]
-        gaps = list(map(_GAP_CACHE.get, parts[2:-1:2]))
+        between = parts[2:-1:2]
+        gaps = list(map(_GAP_CACHE.get, between))
         if None in gaps:
-            gaps = [g if g is not None else classify_gap(t) for g, t in zip(gaps, parts[2:-1:2])]
+            gaps = [g if g is not None else classify_gap(t) for g, t in zip(gaps, between)]
         return cls(fld, index, text, folded, words, starts, ends, gaps)
 
     @cached_property

@@ -142,6 +142,9 @@ def fold_name(name: str) -> str:
     return fold(name).text
 
 
+NOT_UNICODE = "not valid Unicode text (a lone surrogate escape such as \\ud800)"
+
+
 def unicode_text(value: object) -> bool:
     """False for a string (or list of them) holding a lone surrogate: JSON's "\\ud800"
     escape decodes to one, and no UTF-8 output can carry it."""

@@ -1,7 +1,8 @@
 """Output fingerprint of the engine: screens seeded composed listings and titles and prints
 one hash of every hit (position, brand, mark, match, severity, usage, reason, evidence).
 
-A speed change must leave the fingerprint unchanged; run it before and after:
+A speed change must leave the fingerprint unchanged; run it before and after. The engine is
+also written to a snapshot and read back, and must give the same hits (exit status 1 if not):
 
     .venv/bin/python -m bench.golden                # shipped lists
     .venv/bin/python -m bench.golden --brands 50000 # with 50k synthetic brands added
@@ -40,7 +41,7 @@ def main() -> int:
     ap.add_argument("--listings", type=int, default=400)
     ap.add_argument("--titles", type=int, default=3000)
     args = ap.parse_args()
-    from app.engine import Listing
+    from app.engine import Listing, snapshot
     from app.lists import build_engine
 
     engine = build_engine(data_dir_with_brands(args.brands, Path(tempfile.mkdtemp(prefix="prescreen-golden-")) / "data"))
@@ -51,9 +52,15 @@ def main() -> int:
     # twice: the second pass answers from the caches, which must not change anything
     first = fingerprint(engine, listings)
     second = fingerprint(engine, listings)
+    # and the same engine written to a snapshot and read back, as a restart would
+    snapshots = Path(tempfile.mkdtemp(prefix="prescreen-golden-snapshot-"))
+    snapshot.save(snapshots, engine)
+    restored = snapshot.load(snapshots, engine.version)
+    third = fingerprint(restored, listings) if restored is not None else ("unreadable", 0)
     print(f"golden {first[0]} ({first[1]} hits over {len(listings)} listings)"
-          + ("" if first == second else f"; CACHED PASS DIFFERS: {second[0]}"))
-    return 0 if first == second else 1
+          + ("" if first == second else f"; CACHED PASS DIFFERS: {second[0]}")
+          + ("" if first == third else f"; SNAPSHOT DIFFERS: {third[0]}"))
+    return 0 if first == second == third else 1
 
 
 if __name__ == "__main__":

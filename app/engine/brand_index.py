@@ -6,10 +6,13 @@ Built once from the lists; read-only afterwards, so many threads can share it.
 from __future__ import annotations
 
 import re
+from array import array
 from collections import defaultdict
 from collections.abc import Collection
 from dataclasses import dataclass
+from itertools import accumulate, chain
 from pathlib import Path
+from typing import Any, TypeVar
 
 import ahocorasick
 import jellyfish
@@ -29,6 +32,8 @@ from app.engine.document import ALL_HAN_RE, HAN_RE, TOKEN_RE
 from app.engine.models import Brand, quick_pickle
 from app.engine.normalize import fold_name
 
+_K = TypeVar("_K")
+_V = TypeVar("_V")
 _CAMEL = re.compile(r"(?<=[a-z])(?=[A-Z])")
 
 
@@ -55,8 +60,13 @@ class MarkEntry:
     words: int                # number of words in the Latin name
 
 
+NO_BOUNDS: frozenset[int] = frozenset()  # shared: one-word and Chinese names (400,000 entries at 100k brands)
+_BOUNDS: dict[frozenset[int], frozenset[int]] = {NO_BOUNDS: NO_BOUNDS}
+
+
 def latin_key(name: str) -> tuple[str, frozenset[int], int]:
-    """Compact key of a Latin name and the positions of its word boundaries."""
+    """Compact key of a Latin name and the positions of its word boundaries (the sets are
+    shared: a few hundred distinct ones stand for hundreds of thousands of names)."""
     bounds: set[int] = set()
     parts: list[str] = []
     pos = 0
@@ -67,7 +77,8 @@ def latin_key(name: str) -> tuple[str, frozenset[int], int]:
                 bounds.add(pos)
             parts.append(t)
             pos += len(t)
-    return "".join(parts), frozenset(bounds), max(1, len(TOKEN_RE.findall(fold_name(name))))
+    fs = frozenset(bounds)
+    return "".join(parts), _BOUNDS.setdefault(fs, fs), max(1, len(TOKEN_RE.findall(fold_name(name))))
 
 
 def collapse_repeats(word: str) -> str:
@@ -99,6 +110,7 @@ class BrandIndex:
         self.real_words = common_words | dictionary_words
         # rarer real words (citrine, sketchers): read as a typo only when the context agrees
         self.rare_words = rare_words - self.real_words
+        # key -> entries: lists while the index is built, tuples once it is (see _settled)
         self.latin: dict[str, list[MarkEntry]] = defaultdict(list)
         self.han: dict[str, list[MarkEntry]] = defaultdict(list)
         self.mixed: dict[str, list[MarkEntry]] = defaultdict(list)
@@ -117,6 +129,10 @@ class BrandIndex:
         self.name_lookup: dict[str, Collection[str]] = defaultdict(set)  # folded name -> brand ids
         self.shape_table = load_shape_table(shape_file)
         self.token_cache: dict[str, dict] = {}
+        # one string object per distinct key while building: a name's key, its lookup key and
+        # its key without doubled letters are mostly the same text (at 100,000 brands,
+        # 650,000 copies fewer to keep and to read back from a snapshot)
+        self._strings: dict[str, str] = {}
         zh_words: list[str] = []
 
         for b in brands:
@@ -166,13 +182,13 @@ class BrandIndex:
             syl = pinyin_of(key)
             if not syl or len(syl) < 2:
                 continue
-            py = "".join(syl)
+            py = self._canon("".join(syl))
             if len(py) < 5 or py in self.common_words or py in self.latin:
                 continue
             for e in entries:
                 if e.ordinary:
                     continue
-                self.latin[py].append(MarkEntry(e.brand, key, e.mark, Role.PINYIN, False, py, frozenset(), 1))
+                self.latin[py].append(MarkEntry(e.brand, key, e.mark, Role.PINYIN, False, py, NO_BOUNDS, 1))
 
         for key, entries in self.latin.items():
             if key.isdigit() or any(e.role == Role.PINYIN for e in entries):
@@ -184,7 +200,7 @@ class BrandIndex:
             if len(key) <= 4 and all(e.surface.isupper() for e in entries):
                 continue  # acronyms (FIFA, HOKA) are spelled out, not misspelled or sounded alike
             if len(key) >= 5 and key.isalpha():
-                self.collapsed[collapse_repeats(key)].add(key)
+                self.collapsed[self._canon(collapse_repeats(key))].add(key)
             if fuzzy_depth(len(key)):
                 self.fuzzy[(key[0], len(key))].append(key)
             if fuzzy_depth(len(key)) >= 2:
@@ -202,6 +218,17 @@ class BrandIndex:
         self.phonetic = _frozen(self.phonetic)
         self.collapsed = _frozen(self.collapsed)
         self.name_lookup = _frozen(self.name_lookup)
+        # and the lists become tuples in plain dicts (a tuple of one entry is 48 bytes, a
+        # list 88; a plain dict also gives no empty list for a key it lacks)
+        self.latin = _settled(self.latin)
+        self.han = _settled(self.han)
+        self.mixed = _settled(self.mixed)
+        self.sound = _settled(self.sound)
+        self.shape = _settled(self.shape)
+        self.han_masked = _settled(self.han_masked)
+        self.fuzzy = _settled(self.fuzzy)
+        self.fuzzy_ends = _settled(self.fuzzy_ends)
+        del self._strings
         self.latin_ac = self._automaton(self.latin)
         # the Chinese keys' first characters are many thousands: a Rust automaton (see automaton.py)
         self.han_ac = automaton(self.han)
@@ -210,7 +237,15 @@ class BrandIndex:
         self.shape_ac = automaton(self.shape)
 
     def __getstate__(self) -> dict:
-        return {**self.__dict__, "token_cache": {}}  # a snapshot starts with empty caches
+        state = {**self.__dict__, "token_cache": {}}  # a snapshot starts with empty caches
+        for name in _PACKED:
+            state[name] = _Packed(state[name])
+        return state
+
+    def __setstate__(self, state: dict) -> None:
+        for name in _PACKED:
+            state[name] = state[name].unpacked()
+        self.__dict__.update(state)
 
     def typo_neighbours(self, t: str) -> list[tuple[str, int]]:
         """Names that may be typos of the word t, with their distances (optimal string
@@ -233,26 +268,31 @@ class BrandIndex:
                            if d == 2)
         return out
 
+    def _canon(self, text: str) -> str:
+        return self._strings.setdefault(text, text)
+
     def _add(self, b: Brand, name: str, mark: str, role: str, zh_words: list[str]) -> None:
         ordinary = name in b.ordinary
-        folded = fold_name(name)
-        self.name_lookup[_lookup_key(name)].add(b.id)
+        self._canon(name)  # the name as written stands for its folded form when they are equal
+        folded = self._canon(fold_name(name))
+        self.name_lookup[self._canon(_lookup_key(name))].add(b.id)
         if folded and ALL_HAN_RE.fullmatch(folded):
-            entry = MarkEntry(b, name, mark, role if role != Role.NAME else Role.ZH, ordinary, folded, frozenset(), 1)
+            entry = MarkEntry(b, name, mark, role if role != Role.NAME else Role.ZH, ordinary, folded, NO_BOUNDS, 1)
             if entry not in self.han[folded]:
                 self.han[folded].append(entry)
                 zh_words.append(folded)
                 if len(folded) >= 2:
                     self.sound[sound_key(folded)].append(entry)
-                    self.shape[self.shape_fold(folded)].append(entry)
+                    self.shape[self._canon(self.shape_fold(folded))].append(entry)
         elif HAN_RE.search(folded):
             if len(folded) <= 3 and any(c.isdigit() for c in folded):
                 ordinary = True  # 5号: a number and a counter word are ordinary text
-            entry = MarkEntry(b, name, mark, role, ordinary, folded, frozenset(), 1)
+            entry = MarkEntry(b, name, mark, role, ordinary, folded, NO_BOUNDS, 1)
             if entry not in self.mixed[folded]:
                 self.mixed[folded].append(entry)
         else:
             key, bounds, words = latin_key(name)
+            key = self._canon(key)
             if not key or key.isdigit():
                 return
             if role != Role.NAME and len(key) <= 4 and any(c.isdigit() for c in key):
@@ -320,8 +360,54 @@ class BrandIndex:
         return len(self.name_lookup)
 
 
+# the tables of tuples, by far the most objects in an index (1.3 million tuples, most of one
+# item, at 100,000 brands): pickled packed, their tuples made again when read
+_PACKED = ("latin", "han", "mixed", "sound", "shape", "han_masked", "fuzzy", "fuzzy_ends",
+           "phonetic", "collapsed", "name_lookup")
+
+
+class _Packed:
+    """A dict of tuples as its keys and all their items: first the keys with one item and
+    those items, then the other keys, their items in one tuple and each one's size.
+
+    An object read from a pickle stays in the reader's table of objects read so far until
+    the whole snapshot is read, 8 bytes each in a table that grows by doubling: the tuples
+    of the index were most of that table (70 MB at 100,000 brands). Packed, they are a few
+    objects, and the tuples are made again in C (most of them have one item: zip makes
+    those)."""
+
+    __slots__ = ("single_keys", "singles", "keys", "items", "sizes")
+
+    def __init__(self, table: dict[Any, tuple]) -> None:
+        single = [k for k, v in table.items() if len(v) == 1]
+        self.single_keys = single
+        self.singles = [table[k][0] for k in single]
+        self.keys = [k for k, v in table.items() if len(v) != 1]
+        values = [table[k] for k in self.keys]
+        self.items = tuple(chain.from_iterable(values))
+        self.sizes = array("I", map(len, values)).tobytes()
+
+    def __getstate__(self) -> tuple:
+        return self.single_keys, self.singles, self.keys, self.items, self.sizes
+
+    def __setstate__(self, state: tuple) -> None:
+        self.single_keys, self.singles, self.keys, self.items, self.sizes = state
+
+    def unpacked(self) -> dict[Any, tuple]:
+        table = dict(zip(self.single_keys, zip(self.singles)))
+        sizes = array("I")
+        sizes.frombytes(self.sizes)
+        ends = list(accumulate(sizes))
+        table.update(zip(self.keys, map(self.items.__getitem__, map(slice, [0, *ends[:-1]], ends))))
+        return table
+
+
 def _frozen(sets: dict[str, set[str]]) -> dict[str, tuple[str, ...]]:
     return {k: tuple(sorted(v)) for k, v in sets.items()}
+
+
+def _settled(lists: dict[_K, list[_V]]) -> dict[_K, tuple[_V, ...]]:
+    return {k: tuple(v) for k, v in lists.items()}
 
 
 def _lookup_key(name: str) -> str:

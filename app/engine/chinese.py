@@ -3,16 +3,20 @@ word boundaries from jieba's dictionary (used only around candidates, never on w
 """
 from __future__ import annotations
 
+import importlib.util
 import logging
 import threading
 import unicodedata
+from array import array
 from functools import cache, lru_cache
+from math import log
 from pathlib import Path
 
 import jieba
-from pypinyin import pinyin_dict
 
 jieba.setLogLevel(logging.WARNING)
+# the text jieba cuts by its dictionary (jieba.re_han_default); any other character is a word alone
+_JIEBA_BLOCK = jieba.re_han_default
 
 # Common near-homophone substitutions (fuzzy pinyin): retroflex vs dental initials, n/l,
 # front vs back nasal finals.
@@ -57,11 +61,27 @@ def fuzzy_syllable(s: str) -> str:
     return s
 
 
+def _pinyin_readings() -> dict[int, str]:
+    """pypinyin's table of character readings (codepoint -> "reading,reading,..."), its
+    module `pypinyin.pinyin_dict` loaded on its own: importing the package would also load
+    its phrase dictionary, 57 MB in every worker that nothing here reads."""
+    package = importlib.util.find_spec("pypinyin")  # finds the package without importing it
+    if package is None or not package.submodule_search_locations:
+        raise ImportError("pypinyin is not installed")
+    spec = importlib.util.spec_from_file_location(
+        "pypinyin_readings", Path(package.submodule_search_locations[0]) / "pinyin_dict.py")
+    if spec is None or spec.loader is None:
+        raise ImportError("pypinyin has no pinyin_dict module")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module.pinyin_dict
+
+
 @lru_cache(maxsize=1)
 def _pinyin_tables() -> tuple[dict[int, str], dict[int, str]]:
     """codepoint -> toneless pinyin (first reading), and codepoint -> fuzzy-syllable char."""
     plain: dict[int, str] = {}
-    for code, readings in pinyin_dict.pinyin_dict.items():
+    for code, readings in _pinyin_readings().items():
         plain[code] = _toneless(readings.split(",")[0])
     syllables = sorted({fuzzy_syllable(s) for s in plain.values()})
     ids = {s: chr(0xE000 + i) for i, s in enumerate(syllables)}
@@ -126,35 +146,87 @@ def _base_dictionary() -> jieba.Tokenizer:
 
 
 class WordBoundaries:
-    """jieba's dictionary, extended with the list's Chinese names, asked about one window."""
+    """jieba's dictionary, extended with the list's Chinese names, asked about one window.
+
+    Built with jieba; afterwards it keeps only the words and their frequencies and cuts a
+    window itself as jieba's exact mode without HMM (`jieba.cut(text, HMM=False)`) does:
+    the same words, the same most probable route, the same result. jieba's dictionary also
+    holds every prefix of every word (270,000 more keys, frequency 0) so its cut can stop
+    at the first fragment that starts no word; a window here is a few characters, so every
+    fragment up to the longest word is looked up instead, and the prefixes are dropped
+    (30 MB less per worker at 100,000 brands).
+    """
 
     def __init__(self, extra_words: list[str]) -> None:
         # jieba's own dictionary is read once per process (about a second); every index
         # built after that (a list change) starts from a copy of it
         base = _base_dictionary()
-        self._tok = jieba.Tokenizer()
-        self._tok.FREQ = dict(base.FREQ)
-        self._tok.total = base.total
-        self._tok.initialized = True
+        tok = jieba.Tokenizer()
+        tok.FREQ = dict(base.FREQ)
+        tok.total = base.total
+        tok.initialized = True
         for w in extra_words:
-            if w not in self._tok.FREQ or not self._tok.FREQ[w]:
-                self._tok.add_word(w, freq=max(self._tok.suggest_freq(w, tune=False), 5))
+            if w not in tok.FREQ or not tok.FREQ[w]:
+                tok.add_word(w, freq=max(tok.suggest_freq(w, tune=False), 5))
+        self._set({w: f for w, f in tok.FREQ.items() if f}, tok.total)
+
+    def _set(self, freq: dict[str, int], total: int) -> None:
+        self._freq = freq
+        self._total = total
+        self._log_total = log(total)
+        self._longest = max(map(len, freq), default=1)
 
     def __getstate__(self) -> dict:
-        # the tokenizer holds a lock; its dictionary and total are all it knows
-        return {"freq": self._tok.FREQ, "total": self._tok.total}
+        # the words (380,000) pickled as one string and their frequencies as one array:
+        # the words of a pickled dict would be read back one object at a time (jieba's
+        # words and the Chinese names, Han only, hold no line break)
+        return {"words": "\n".join(self._freq), "freqs": array("q", self._freq.values()).tobytes(),
+                "total": self._total}
 
     def __setstate__(self, state: dict) -> None:
-        self._tok = jieba.Tokenizer()
-        self._tok.FREQ = state["freq"]
-        self._tok.total = state["total"]
-        self._tok.initialized = True
+        freqs = array("q")
+        freqs.frombytes(state["freqs"])
+        self._set(dict(zip(state["words"].split("\n"), freqs)) if freqs else {}, state["total"])
 
     def freq(self, word: str) -> int:
-        return self._tok.FREQ.get(word, 0) or 0
+        return self._freq.get(word, 0)
 
     def is_word(self, word: str, min_freq: int = 1) -> bool:
         return self.freq(word) >= min_freq
+
+    def cut(self, text: str) -> list[tuple[int, int]]:
+        """The (start, end) of each word of `text` as jieba.cut(text, HMM=False) cuts it:
+        runs of jieba's Chinese block characters by the most probable route through the
+        dictionary's words, any other character a word of its own (a window of Han text
+        holds no space, letter or digit)."""
+        spans: list[tuple[int, int]] = []
+        pos = 0
+        for block in _JIEBA_BLOCK.split(text):
+            if not block:
+                continue
+            if _JIEBA_BLOCK.match(block):
+                spans.extend((pos + a, pos + b) for a, b in self._route(block))
+            else:
+                spans.extend((pos + k, pos + k + 1) for k in range(len(block)))
+            pos += len(block)
+        return spans
+
+    def _route(self, block: str) -> list[tuple[int, int]]:
+        """jieba's calc over its DAG: for each position from the end, the best of the words
+        starting there (score, then the later end on a tie), as jieba computes it."""
+        freq = self._freq
+        n = len(block)
+        route: list[tuple[float, int]] = [(0.0, 0)] * (n + 1)
+        for k in range(n - 1, -1, -1):
+            ends = [i for i in range(k, min(n, k + self._longest)) if freq.get(block[k:i + 1])] or [k]
+            route[k] = max((log(freq.get(block[k:x + 1]) or 1) - self._log_total + route[x + 1][0], x) for x in ends)
+        spans = []
+        k = 0
+        while k < n:
+            end = route[k][1] + 1
+            spans.append((k, end))
+            k = end
+        return spans
 
     def fits(self, run: str, start: int, end: int) -> bool:
         """Does run[start:end] stand as a word (or the head/tail of a compound) in `run`?
@@ -169,7 +241,7 @@ class WordBoundaries:
         s, e = start - lo, end - lo
         bounds = set()
         spans = []
-        for word, a, b in self._tok.tokenize(window, HMM=False):
+        for a, b in self.cut(window):
             bounds.add(a)
             bounds.add(b)
             spans.append((a, b))

@@ -22,11 +22,22 @@ def quick_pickle(cls: type[_T]) -> type[_T]:
     get = attrgetter(*names)
     put = object.__setattr__
 
-    def __getstate__(self) -> tuple:
-        return get(self) if len(names) > 1 else (get(self),)  # attrgetter of one name: no tuple
+    if len(names) == 1:
+        # the state is the one field's value itself, with no tuple around it (pickle takes a
+        # state of None for none at all: the one-field classes here hold tuples)
+        name = names[0]
 
-    def __setstate__(self, state: tuple) -> None:
-        deque(map(put, repeat(self, len(names)), names, state), maxlen=0)
+        def __getstate__(self) -> Any:
+            return get(self)
+
+        def __setstate__(self, state: Any) -> None:
+            put(self, name, state)
+    else:
+        def __getstate__(self) -> tuple:
+            return get(self)
+
+        def __setstate__(self, state: tuple) -> None:
+            deque(map(put, repeat(self, len(names)), names, state), maxlen=0)
 
     cls.__getstate__ = __getstate__
     cls.__setstate__ = __setstate__
@@ -108,6 +119,11 @@ class SubMark:
         return self.names[0]
 
 
+# one empty set shared by the brands that have no ordinary names: at 100,000 brands a set
+# each would be 22 MB (an empty frozenset is 216 bytes, and Python keeps no single one)
+NO_NAMES: frozenset[str] = frozenset()
+
+
 @quick_pickle
 @dataclass(frozen=True, slots=True)
 class Brand:
@@ -116,7 +132,7 @@ class Brand:
     aliases: tuple[str, ...] = ()
     zh_names: tuple[str, ...] = ()
     submarks: tuple[SubMark, ...] = ()
-    ordinary: frozenset[str] = frozenset()
+    ordinary: frozenset[str] = NO_NAMES
     categories: tuple[str, ...] = ()  # most important first; the first three are the core
     tier: Tier = Tier.STANDARD
     owner: str = ""

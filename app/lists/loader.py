@@ -8,10 +8,12 @@ from __future__ import annotations
 import csv
 import hashlib
 import re
+import sys
 from collections.abc import Iterator
 from pathlib import Path
 
 from app.engine.models import (
+    NO_NAMES,
     PRODUCT_CATEGORIES,
     SENSITIVE_CATEGORIES,
     Brand,
@@ -50,6 +52,15 @@ def _split(value: str, sep: str = "|") -> tuple[str, ...]:
     return tuple(filter(None, map(str.strip, value.split(sep))))
 
 
+_SHARED: dict[tuple, tuple] = {}
+
+
+def _shared(values: tuple) -> tuple:
+    """One tuple for all the brands with the same categories (or Nice classes): a few
+    hundred distinct ones among 100,000 brands."""
+    return _SHARED.setdefault(values, values)
+
+
 def _rows(path: Path, columns: tuple[str, ...]) -> Iterator[tuple[int, dict[str, str]]]:
     """Yield (line number, row) for each record, checking the header and the field count."""
     try:
@@ -83,7 +94,8 @@ def parse_brand(where: str, row: dict[str, str]) -> Brand:
         raise ListError(f"{where}: id {row['id']!r} must be lowercase letters, digits and '-'")
     if not row["name"]:
         raise ListError(f"{where}: name is empty")
-    categories = tuple(dict.fromkeys(_split(row["categories"])))
+    # the few category and owner strings are shared by all brands (interned), not one copy each
+    categories = _shared(tuple(map(sys.intern, dict.fromkeys(_split(row["categories"])))))
     if not categories:
         raise ListError(f"{where}: categories is empty")
     unknown = set(categories) - PRODUCT_CATEGORIES
@@ -94,7 +106,7 @@ def parse_brand(where: str, row: dict[str, str]) -> Brand:
     except ValueError:
         raise ListError(f"{where}: tier {row['tier']!r} must be 'famous' or 'standard'") from None
     try:
-        nice = tuple(int(n) for n in _split(row["nice_classes"]))
+        nice = _shared(tuple(int(n) for n in _split(row["nice_classes"])))
     except ValueError:
         raise ListError(f"{where}: nice_classes must be numbers separated by '|'") from None
     if any(not 1 <= n <= 45 for n in nice):
@@ -106,10 +118,10 @@ def parse_brand(where: str, row: dict[str, str]) -> Brand:
         aliases=_split(row["aliases"]),
         zh_names=_split(row["zh_names"]),
         submarks=submarks,
-        ordinary=frozenset(_split(row["ordinary"])),
+        ordinary=frozenset(_split(row["ordinary"])) or NO_NAMES,
         categories=categories,
         tier=tier,
-        owner=row["owner"],
+        owner=sys.intern(row["owner"]),
         nice_classes=nice,
     )
     stray = brand.ordinary - set(brand.all_names())
@@ -309,7 +321,9 @@ def _digest_files(digest, files: list[Path], data_dir: Path):
 
 
 def _word_set(path: Path) -> frozenset[str]:
-    return frozenset(w.strip() for w in path.read_text(encoding="utf-8").splitlines() if w.strip() and not w.startswith("#"))
+    # interned: a word in several lists (common, dictionary) is one string in all of them
+    return frozenset(sys.intern(w.strip()) for w in path.read_text(encoding="utf-8").splitlines()
+                     if w.strip() and not w.startswith("#"))
 
 
 def build_engine(data_dir: Path | None = None, cache_dir: Path | None = None):

@@ -7,7 +7,7 @@ import random
 import jieba
 import pytest
 
-from app.engine.chinese import WordBoundaries, _base_dictionary
+from app.engine.chinese import _JIEBA_BLOCK, WordBoundaries, _base_dictionary
 from app.lists.loader import default_data_dir, list_files, load_brands
 
 NAMES = ["耐克", "阿迪达斯", "乐高", "三星", "古驰", "华为", "小米", "蒂芙尼", "迪士尼"]
@@ -73,3 +73,9 @@ def test_pickled_boundaries_cut_the_same(both) -> None:
     for s in SENTENCES:
         assert back.cut(s) == ours.cut(s)
     assert back.freq("耐克") == ours.freq("耐克")
+
+
+def test_block_class_is_jiebas() -> None:
+    # copied so that loading a snapshot needs no jieba import; it must stay jieba's own
+    assert _JIEBA_BLOCK.pattern == jieba.re_han_default.pattern
+    assert _JIEBA_BLOCK.flags == jieba.re_han_default.flags

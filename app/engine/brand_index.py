@@ -10,9 +10,8 @@ from array import array
 from collections import defaultdict
 from collections.abc import Collection
 from dataclasses import dataclass
-from itertools import accumulate, chain
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import TypeVar
 
 import ahocorasick
 import jellyfish
@@ -31,6 +30,7 @@ from app.engine.chinese import (
 from app.engine.document import ALL_HAN_RE, HAN_RE, TOKEN_RE
 from app.engine.models import Brand, quick_pickle
 from app.engine.normalize import fold_name
+from app.engine.packing import Columns, Numbering, Packed, unpack_numbers
 
 _K = TypeVar("_K")
 _V = TypeVar("_V")
@@ -229,21 +229,42 @@ class BrandIndex:
         self.fuzzy = _settled(self.fuzzy)
         self.fuzzy_ends = _settled(self.fuzzy_ends)
         del self._strings
-        self.latin_ac = self._automaton(self.latin)
+        # the Latin automaton gives the number of a key in latin_keys: it holds no Python
+        # object (a snapshot stores it apart, see Engine.snapshot_parts)
+        self.latin_keys = tuple(self.latin)
+        self.latin_ac = self._automaton(self.latin_keys)
         # the Chinese keys' first characters are many thousands: a Rust automaton (see automaton.py)
-        self.han_ac = automaton(self.han)
+        # Chinese names and their shape-folded forms are mostly the same strings (87,000 of
+        # 94,000 at 100,000 brands): one automaton serves both, each matcher taking the
+        # keys of its own table (an automaton is built again when a snapshot is read)
+        self.han_ac = automaton([*self.han, *(k for k in self.shape if k not in self.han)])
+        self.shape_ac = self.han_ac
         self.mixed_ac = automaton(self.mixed)
         self.sound_ac = automaton(self.sound)
-        self.shape_ac = automaton(self.shape)
 
     def __getstate__(self) -> dict:
-        state = {**self.__dict__, "token_cache": {}}  # a snapshot starts with empty caches
-        for name in _PACKED:
-            state[name] = _Packed(state[name])
+        # a snapshot starts with empty caches, and the tables are packed (see packing.py)
+        state = {**self.__dict__, "token_cache": {}}
+        marks = Numbering()
+        for name in _MARK_TABLES:
+            state[name] = Packed(state[name], marks)
+        triples = Numbering()  # (masked position, initial, mark) of the near-homophone table
+        state["han_masked"] = Packed(state["han_masked"], triples)
+        state["_masked"] = ([t[0] for t in triples.objects], [t[1] for t in triples.objects],
+                            array("I", (marks(t[2]) for t in triples.objects)).tobytes())
+        state["_marks"] = Columns(MarkEntry, marks.objects)
+        for name in _STRING_TABLES:
+            state[name] = Packed(state[name])
         return state
 
     def __setstate__(self, state: dict) -> None:
-        for name in _PACKED:
+        marks = state.pop("_marks").restore()
+        positions, initials, numbers = state.pop("_masked")
+        triples = list(zip(positions, initials, map(marks.__getitem__, unpack_numbers(numbers))))
+        for name in _MARK_TABLES:
+            state[name] = state[name].unpacked(marks)
+        state["han_masked"] = state["han_masked"].unpacked(triples)
+        for name in _STRING_TABLES:
             state[name] = state[name].unpacked()
         self.__dict__.update(state)
 
@@ -339,12 +360,12 @@ class BrandIndex:
         return text.translate(self.shape_table)
 
     @staticmethod
-    def _automaton(keys: dict[str, list[MarkEntry]]) -> ahocorasick.Automaton | None:
+    def _automaton(keys: tuple[str, ...]) -> ahocorasick.Automaton | None:
         if not keys:
             return None
-        ac = ahocorasick.Automaton()
-        for k in keys:
-            ac.add_word(k, k)
+        ac = ahocorasick.Automaton(ahocorasick.STORE_INTS)
+        for n, k in enumerate(keys):
+            ac.add_word(k, n)
         ac.make_automaton()
         return ac
 
@@ -360,46 +381,9 @@ class BrandIndex:
         return len(self.name_lookup)
 
 
-# the tables of tuples, by far the most objects in an index (1.3 million tuples, most of one
-# item, at 100,000 brands): pickled packed, their tuples made again when read
-_PACKED = ("latin", "han", "mixed", "sound", "shape", "han_masked", "fuzzy", "fuzzy_ends",
-           "phonetic", "collapsed", "name_lookup")
-
-
-class _Packed:
-    """A dict of tuples as its keys and all their items: first the keys with one item and
-    those items, then the other keys, their items in one tuple and each one's size.
-
-    An object read from a pickle stays in the reader's table of objects read so far until
-    the whole snapshot is read, 8 bytes each in a table that grows by doubling: the tuples
-    of the index were most of that table (70 MB at 100,000 brands). Packed, they are a few
-    objects, and the tuples are made again in C (most of them have one item: zip makes
-    those)."""
-
-    __slots__ = ("single_keys", "singles", "keys", "items", "sizes")
-
-    def __init__(self, table: dict[Any, tuple]) -> None:
-        single = [k for k, v in table.items() if len(v) == 1]
-        self.single_keys = single
-        self.singles = [table[k][0] for k in single]
-        self.keys = [k for k, v in table.items() if len(v) != 1]
-        values = [table[k] for k in self.keys]
-        self.items = tuple(chain.from_iterable(values))
-        self.sizes = array("I", map(len, values)).tobytes()
-
-    def __getstate__(self) -> tuple:
-        return self.single_keys, self.singles, self.keys, self.items, self.sizes
-
-    def __setstate__(self, state: tuple) -> None:
-        self.single_keys, self.singles, self.keys, self.items, self.sizes = state
-
-    def unpacked(self) -> dict[Any, tuple]:
-        table = dict(zip(self.single_keys, zip(self.singles)))
-        sizes = array("I")
-        sizes.frombytes(self.sizes)
-        ends = list(accumulate(sizes))
-        table.update(zip(self.keys, map(self.items.__getitem__, map(slice, [0, *ends[:-1]], ends))))
-        return table
+# tables of marks, and tables of strings (names, brand ids), packed in a snapshot
+_MARK_TABLES = ("latin", "han", "mixed", "sound", "shape")
+_STRING_TABLES = ("fuzzy", "fuzzy_ends", "phonetic", "collapsed", "name_lookup")
 
 
 def _frozen(sets: dict[str, set[str]]) -> dict[str, tuple[str, ...]]:

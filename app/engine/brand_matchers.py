@@ -111,7 +111,9 @@ class LatinNameMatcher(BrandMatcher):
         compact, starts, ends = doc.compact
         words, gaps = doc.words, doc.gaps
         out: list[Candidate] = []
-        for cend, key in index.latin_ac.iter(compact):
+        keys = index.latin_keys
+        for cend, n in index.latin_ac.iter(compact):
+            key = keys[n]
             cstart = cend - len(key) + 1
             i = starts.get(cstart)
             if i is None:
@@ -400,8 +402,11 @@ class HanNameMatcher(BrandMatcher):
         han, pos, split = doc.han
         out = []
         for hend, key in index.han_ac.iter(han):
+            entries = index.han.get(key)
+            if entries is None:
+                continue  # a shape-folded key (the automaton serves both)
             hstart = hend - len(key) + 1
-            out.extend(self._candidates(doc, index, han, pos, split, hstart, hend + 1, index.han[key], None))
+            out.extend(self._candidates(doc, index, han, pos, split, hstart, hend + 1, entries, None))
         return out
 
     @staticmethod
@@ -465,11 +470,14 @@ class HanSoundShapeMatcher(BrandMatcher):
             if ac is None:
                 continue
             for hend, key in ac.iter(folded):
+                entries = table.get(key)
+                if entries is None:
+                    continue  # a name as written, in the automaton shapes share with names
                 hs, he = hend - len(key) + 1, hend + 1
                 text = han[hs:he]
                 if text in index.han:
                     continue  # a name as written (the exact matcher's), never a sound-alike of another
-                for e in table[key]:
+                for e in entries:
                     if e.ordinary:
                         continue
                     same = sum(a == b for a, b in zip(text, e.key))

@@ -5,18 +5,22 @@ from __future__ import annotations
 
 import importlib.util
 import logging
+import re
 import threading
 import unicodedata
 from array import array
 from functools import cache, lru_cache
 from math import log
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-import jieba
+if TYPE_CHECKING:
+    import jieba
 
-jieba.setLogLevel(logging.WARNING)
-# the text jieba cuts by its dictionary (jieba.re_han_default); any other character is a word alone
-_JIEBA_BLOCK = jieba.re_han_default
+# The text jieba cuts by its dictionary (its re_han_default, copied so that an engine read
+# from a snapshot never imports jieba: 170 ms, with the pkg_resources it imports; a test
+# checks the copy); any other character is a word alone.
+_JIEBA_BLOCK = re.compile("([\u4E00-\u9FD5a-zA-Z0-9+#&\\._%\\-]+)", re.U)
 
 # Common near-homophone substitutions (fuzzy pinyin): retroflex vs dental initials, n/l,
 # front vs back nasal finals.
@@ -139,6 +143,9 @@ def _base_dictionary() -> jieba.Tokenizer:
     global _BASE
     with _BASE_LOCK:
         if _BASE is None:
+            import jieba  # only to build an index (see _JIEBA_BLOCK)
+
+            jieba.setLogLevel(logging.WARNING)
             tok = jieba.Tokenizer()
             tok.initialize()
             _BASE = tok
@@ -160,6 +167,8 @@ class WordBoundaries:
     def __init__(self, extra_words: list[str]) -> None:
         # jieba's own dictionary is read once per process (about a second); every index
         # built after that (a list change) starts from a copy of it
+        import jieba
+
         base = _base_dictionary()
         tok = jieba.Tokenizer()
         tok.FREQ = dict(base.FREQ)
@@ -170,23 +179,23 @@ class WordBoundaries:
                 tok.add_word(w, freq=max(tok.suggest_freq(w, tune=False), 5))
         self._set({w: f for w, f in tok.FREQ.items() if f}, tok.total)
 
-    def _set(self, freq: dict[str, int], total: int) -> None:
+    def _set(self, freq: dict[str, int], total: int, longest: int | None = None) -> None:
         self._freq = freq
         self._total = total
         self._log_total = log(total)
-        self._longest = max(map(len, freq), default=1)
+        self._longest = longest or max(map(len, freq), default=1)
 
     def __getstate__(self) -> dict:
         # the words (380,000) pickled as one string and their frequencies as one array:
         # the words of a pickled dict would be read back one object at a time (jieba's
         # words and the Chinese names, Han only, hold no line break)
         return {"words": "\n".join(self._freq), "freqs": array("q", self._freq.values()).tobytes(),
-                "total": self._total}
+                "total": self._total, "longest": self._longest}
 
     def __setstate__(self, state: dict) -> None:
         freqs = array("q")
         freqs.frombytes(state["freqs"])
-        self._set(dict(zip(state["words"].split("\n"), freqs)) if freqs else {}, state["total"])
+        self._set(dict(zip(state["words"].split("\n"), freqs)) if freqs else {}, state["total"], state["longest"])
 
     def freq(self, word: str) -> int:
         return self._freq.get(word, 0)

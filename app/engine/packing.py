@@ -1,0 +1,109 @@
+"""The brand index's tables in a form that pickles into few objects and reads back in C.
+
+A pickle reader keeps every object it has read in a table, 8 bytes each in an array grown by
+doubling, until the whole snapshot is read; and each object costs a step of the reader, a
+frozen dataclass a Python call to restore. At 100,000 brands the index is 415,000 marks,
+1.3 million tuples (most of one item) and 260,000 triples of the near-homophone table:
+pickled as they are, 5.9 million objects read one by one (the reader's table alone 67 MB,
+3 s of loading).
+
+Packed, the marks are eight columns (lists of their fields), made again by setting each
+field of each new object with the slot's own setter, in C. A table of tuples is its keys
+and all its items, as mark numbers where the items are marks; the tuples are made again by
+`zip` (those of one item) and slices of one tuple (the others).
+"""
+from __future__ import annotations
+
+from array import array
+from collections import deque
+from collections.abc import Callable, Sequence
+from dataclasses import fields
+from itertools import accumulate, chain, repeat
+from typing import Any
+
+
+def unpack_numbers(data: bytes) -> array:
+    out = array("I")
+    out.frombytes(data)
+    return out
+
+
+class Columns:
+    """Objects of one slots dataclass as one list per field; `restore()` makes them again
+    (the same field values, new objects: frozen classes too, as pickle itself would)."""
+
+    __slots__ = ("cls", "values")
+
+    def __init__(self, cls: type, objects: Sequence[Any]) -> None:
+        self.cls = cls
+        self.values = [list(map(getattr, objects, repeat(f.name))) for f in fields(cls)]
+
+    def __getstate__(self) -> tuple:
+        return self.cls, self.values
+
+    def __setstate__(self, state: tuple) -> None:
+        self.cls, self.values = state
+
+    def restore(self) -> list[Any]:
+        cls = self.cls
+        n = len(self.values[0]) if self.values else 0
+        objects = list(map(object.__new__, repeat(cls, n)))
+        for f, column in zip(fields(cls), self.values):
+            # the slot's descriptor sets the field directly (a frozen class refuses setattr)
+            deque(map(getattr(cls, f.name).__set__, objects, column), maxlen=0)
+        return objects
+
+
+class Packed:
+    """A dict of tuples: the keys with one item and those items, then the other keys, all
+    their items in one run and each one's size. With `number`, items are stored as the
+    numbers it gives them (marks, written once in `Columns`) and `unpacked(objects)` reads
+    them back from the list of those objects."""
+
+    __slots__ = ("single_keys", "singles", "keys", "items", "sizes")
+
+    def __init__(self, table: dict[Any, tuple], number: Callable[[Any], int] | None = None) -> None:
+        self.single_keys = [k for k, v in table.items() if len(v) == 1]
+        self.keys = [k for k, v in table.items() if len(v) != 1]
+        singles = [table[k][0] for k in self.single_keys]
+        items = list(chain.from_iterable(table[k] for k in self.keys))
+        if number is None:
+            self.singles: Any = singles
+            self.items: Any = tuple(items)
+        else:
+            self.singles = array("I", map(number, singles)).tobytes()
+            self.items = array("I", map(number, items)).tobytes()
+        self.sizes = array("I", (len(table[k]) for k in self.keys)).tobytes()
+
+    def __getstate__(self) -> tuple:
+        return self.single_keys, self.singles, self.keys, self.items, self.sizes
+
+    def __setstate__(self, state: tuple) -> None:
+        self.single_keys, self.singles, self.keys, self.items, self.sizes = state
+
+    def unpacked(self, objects: Sequence[Any] | None = None) -> dict[Any, tuple]:
+        singles, items = self.singles, self.items
+        if objects is not None:
+            singles = map(objects.__getitem__, unpack_numbers(singles))
+            items = tuple(map(objects.__getitem__, unpack_numbers(items)))
+        table = dict(zip(self.single_keys, zip(singles)))
+        ends = list(accumulate(unpack_numbers(self.sizes)))
+        table.update(zip(self.keys, map(items.__getitem__, map(slice, [0, *ends[:-1]], ends))))
+        return table
+
+
+class Numbering:
+    """Numbers for objects by identity, in the order first asked for."""
+
+    __slots__ = ("objects", "_ids")
+
+    def __init__(self) -> None:
+        self.objects: list[Any] = []
+        self._ids: dict[int, int] = {}
+
+    def __call__(self, obj: Any) -> int:
+        n = self._ids.get(id(obj))
+        if n is None:
+            n = self._ids[id(obj)] = len(self.objects)
+            self.objects.append(obj)
+        return n

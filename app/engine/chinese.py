@@ -179,11 +179,16 @@ class WordBoundaries:
                 tok.add_word(w, freq=max(tok.suggest_freq(w, tune=False), 5))
         self._set({w: f for w, f in tok.FREQ.items() if f}, tok.total)
 
-    def _set(self, freq: dict[str, int], total: int, longest: int | None = None) -> None:
+    def _set(self, freq: dict[str, int], total: int, longest: dict[str, int] | None = None) -> None:
         self._freq = freq
         self._total = total
         self._log_total = log(total)
-        self._longest = longest or max(map(len, freq), default=1)
+        if longest is None:  # the longest word starting with each character
+            longest = {}
+            for w in freq:
+                if len(w) > longest.get(w[0], 0):
+                    longest[w[0]] = len(w)
+        self._longest = longest
 
     def __getstate__(self) -> dict:
         # the words (380,000) pickled as one string and their frequencies as one array:
@@ -223,11 +228,11 @@ class WordBoundaries:
     def _route(self, block: str) -> list[tuple[int, int]]:
         """jieba's calc over its DAG: for each position from the end, the best of the words
         starting there (score, then the later end on a tie), as jieba computes it."""
-        freq = self._freq
+        freq, longest = self._freq, self._longest
         n = len(block)
         route: list[tuple[float, int]] = [(0.0, 0)] * (n + 1)
         for k in range(n - 1, -1, -1):
-            ends = [i for i in range(k, min(n, k + self._longest)) if freq.get(block[k:i + 1])] or [k]
+            ends = [i for i in range(k, min(n, k + longest.get(block[k], 1))) if freq.get(block[k:i + 1])] or [k]
             route[k] = max((log(freq.get(block[k:x + 1]) or 1) - self._log_total + route[x + 1][0], x) for x in ends)
         spans = []
         k = 0

@@ -2,8 +2,12 @@
 from __future__ import annotations
 
 import gc
+import sys
 import weakref
 
+import pytest
+
+from app.engine import memory
 from app.engine.memory import settle
 
 
@@ -38,5 +42,27 @@ def test_an_engine_dropped_for_a_new_one_is_freed():
         del old  # swapped out
         settle()
         assert ref() is None
+    finally:
+        gc.unfreeze()
+
+
+def _rss_mb() -> float:
+    with open("/proc/self/status") as fh:
+        return next(int(line.split()[1]) for line in fh if line.startswith("VmRSS")) / 1024
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux") or memory._malloc_trim() is None,
+                    reason="glibc's malloc_trim only")
+def test_settle_hands_freed_heap_back():
+    try:
+        # 60 MB in blocks too big for Python's own allocator, then one block above them
+        # that pins the top of the heap: freeing the rest leaves it resident until trimmed
+        blocks = [bytes(1500) for _ in range(40_000)]
+        pin = bytes(1500)
+        del blocks
+        before = _rss_mb()
+        settle()
+        assert before - _rss_mb() > 30
+        assert pin
     finally:
         gc.unfreeze()

@@ -3,12 +3,16 @@
 An engine of 100,000 brands is 2.5 million Python objects, none of them ever garbage while
 it is in use. CPython's full collection scans every one of them: 0.8 s with every thread
 stopped, at moments no request chooses. `settle()` moves the objects alive after a load to
-the permanent generation, which collections do not scan.
+the permanent generation, which collections do not scan, and hands the heap pages the load
+freed back to the system.
 """
 from __future__ import annotations
 
+import ctypes
+import ctypes.util
 import gc
 import threading
+from functools import cache
 
 _lock = threading.Lock()
 
@@ -23,3 +27,21 @@ def settle() -> None:
         gc.unfreeze()
         gc.collect()
         gc.freeze()
+        _trim()
+
+
+def _trim() -> None:
+    """Hand the C heap's free pages back to the system (glibc's malloc_trim). Reading a
+    snapshot frees its buffers and the reader's tables at the end, in the middle of the heap:
+    without this, at 100,000 brands, 30-45 MB stay resident and unused in every worker."""
+    trim = _malloc_trim()
+    if trim is not None:
+        trim(0)
+
+
+@cache
+def _malloc_trim():
+    try:
+        return ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6").malloc_trim
+    except (OSError, AttributeError):  # not glibc (musl, macOS): nothing to hand back this way
+        return None

@@ -30,7 +30,7 @@ from app.engine.chinese import (
 from app.engine.document import ALL_HAN_RE, HAN_RE, TOKEN_RE
 from app.engine.models import Brand, quick_pickle
 from app.engine.normalize import fold_name
-from app.engine.packing import Columns, Numbering, Packed, unpack_numbers
+from app.engine.packing import Columns, Numbering, Tables, unpack_numbers
 
 _K = TypeVar("_K")
 _V = TypeVar("_V")
@@ -123,10 +123,11 @@ class BrandIndex:
         # names long enough for two edits, by first two letters, last letter and length: two
         # edits are taken only inside a name whose ends are intact (FuzzyMatcher)
         self.fuzzy_ends: dict[tuple[str, str, int], list[str]] = defaultdict(list)
-        # sets while the index is built, sorted tuples once it is (see _frozen below)
+        # sets while the index is built, sorted tuples once it is (see _settled below)
         self.phonetic: dict[str, Collection[str]] = defaultdict(set)
         self.collapsed: dict[str, Collection[str]] = defaultdict(set)  # name with doubled letters made single
-        self.name_lookup: dict[str, Collection[str]] = defaultdict(set)  # folded name -> brand ids
+        # lookup key of each name -> brand ids, while the index is built (see _name_exceptions)
+        self.name_lookup: dict[str, set[str]] = defaultdict(set)
         self.shape_table = load_shape_table(shape_file)
         self.token_cache: dict[str, dict] = {}
         # one string object per distinct key while building: a name's key, its lookup key and
@@ -213,22 +214,28 @@ class BrandIndex:
         self.max_fuzzy_len = max((n for _, n in self.fuzzy), default=0) + 2
         for keys in self.fuzzy.values():
             keys.sort()
-        # built, the sets become sorted tuples in plain dicts: at 100,000 brands they are
-        # 500,000 small sets (216 bytes each at least, a tuple of one is 48)
-        self.phonetic = _frozen(self.phonetic)
-        self.collapsed = _frozen(self.collapsed)
-        self.name_lookup = _frozen(self.name_lookup)
-        # and the lists become tuples in plain dicts (a tuple of one entry is 48 bytes, a
-        # list 88; a plain dict also gives no empty list for a key it lacks)
-        self.latin = _settled(self.latin)
-        self.han = _settled(self.han)
-        self.mixed = _settled(self.mixed)
-        self.sound = _settled(self.sound)
-        self.shape = _settled(self.shape)
-        self.han_masked = _settled(self.han_masked)
-        self.fuzzy = _settled(self.fuzzy)
-        self.fuzzy_ends = _settled(self.fuzzy_ends)
+        # Built, the sets become sorted tuples and the lists tuples, in plain dicts (a tuple
+        # of one item is 48 bytes, a set 216, a list 88; and a plain dict gives no empty list
+        # for a key it lacks). Equal tuples of the same objects are one tuple, whichever
+        # tables hold it: a name's marks under its sound and shape keys, a key alone under
+        # its sound-alike and doubled-letter keys (475,000 tuples fewer at 100,000 brands).
+        shared: dict[tuple[int, ...], tuple] = {}
+        self.phonetic = _settled(self.phonetic, shared, sort=True)
+        self.collapsed = _settled(self.collapsed, shared, sort=True)
+        self.latin = _settled(self.latin, shared)
+        self.han = _settled(self.han, shared)
+        self.mixed = _settled(self.mixed, shared)
+        self.sound = _settled(self.sound, shared)
+        self.shape = _settled(self.shape, shared)
+        self.han_masked = _settled(self.han_masked, shared)
+        self.fuzzy = _settled(self.fuzzy, shared)
+        self.fuzzy_ends = _settled(self.fuzzy_ends, shared)
         del self._strings
+        # which brands a seller's brand name names is read from the tables above; only the
+        # keys where they tell otherwise are kept (300,000 keys fewer at 100,000 brands)
+        self.mark_count = len(self.name_lookup)
+        self.name_exceptions = self._name_exceptions(self.name_lookup)
+        del self.name_lookup
         # the Latin automaton gives the number of a key in latin_keys: it holds no Python
         # object (a snapshot stores it apart, see Engine.snapshot_parts)
         self.latin_keys = tuple(self.latin)
@@ -246,26 +253,22 @@ class BrandIndex:
         # a snapshot starts with empty caches, and the tables are packed (see packing.py)
         state = {**self.__dict__, "token_cache": {}}
         marks = Numbering()
-        for name in _MARK_TABLES:
-            state[name] = Packed(state[name], marks)
+        state["_mark_tables"] = Tables({name: state.pop(name) for name in _MARK_TABLES}, marks)
         triples = Numbering()  # (masked position, initial, mark) of the near-homophone table
-        state["han_masked"] = Packed(state["han_masked"], triples)
+        state["_masked_table"] = Tables({"han_masked": state.pop("han_masked")}, triples)
         state["_masked"] = ([t[0] for t in triples.objects], [t[1] for t in triples.objects],
                             array("I", (marks(t[2]) for t in triples.objects)).tobytes())
         state["_marks"] = Columns(MarkEntry, marks.objects)
-        for name in _STRING_TABLES:
-            state[name] = Packed(state[name])
+        state["_string_tables"] = Tables({name: state.pop(name) for name in _STRING_TABLES})
         return state
 
     def __setstate__(self, state: dict) -> None:
         marks = state.pop("_marks").restore()
         positions, initials, numbers = state.pop("_masked")
         triples = list(zip(positions, initials, map(marks.__getitem__, unpack_numbers(numbers))))
-        for name in _MARK_TABLES:
-            state[name] = state[name].unpacked(marks)
-        state["han_masked"] = state["han_masked"].unpacked(triples)
-        for name in _STRING_TABLES:
-            state[name] = state[name].unpacked()
+        state.update(state.pop("_mark_tables").unpacked(marks))
+        state.update(state.pop("_masked_table").unpacked(triples))
+        state.update(state.pop("_string_tables").unpacked())
         self.__dict__.update(state)
 
     def typo_neighbours(self, t: str) -> list[tuple[str, int]]:
@@ -373,25 +376,46 @@ class BrandIndex:
         """Brand ids named by a seller (own or authorized brands), by any of their names."""
         ids: set[str] = set()
         for n in names:
-            ids.update(self.name_lookup.get(_lookup_key(n), ()))
+            key = _lookup_key(n)
+            found = self.name_exceptions.get(key)
+            ids.update(found if found is not None else self._named_in_tables(key))
         return ids
 
-    @property
-    def mark_count(self) -> int:
-        return len(self.name_lookup)
+    def _named_in_tables(self, key: str) -> set[str]:
+        """Brands with a name whose key is `key`, as the name tables hold them (a name's
+        lookup key is mostly its table key; pinyin readings are no names)."""
+        ids = {e.brand.id for e in self.latin.get(key, ()) if e.role != Role.PINYIN}
+        ids.update(e.brand.id for e in self.han.get(key, ()))
+        ids.update(e.brand.id for e in self.mixed.get(key, ()))
+        return ids
+
+    def _name_exceptions(self, lookup: dict[str, set[str]]) -> dict[str, tuple[str, ...]]:
+        """The keys where the tables do not tell which brands a name names: names kept out
+        of the tables (bare model codes), keys the tables fold otherwise, and table keys
+        that are no name's lookup key. With these, resolve_brand_names answers exactly as
+        the whole lookup would."""
+        out = {key: tuple(sorted(ids)) for key, ids in lookup.items() if self._named_in_tables(key) != ids}
+        for table in (self.latin, self.han, self.mixed):
+            for key in table:
+                if key not in lookup and self._named_in_tables(key):
+                    out[key] = ()
+        return out
 
 
 # tables of marks, and tables of strings (names, brand ids), packed in a snapshot
 _MARK_TABLES = ("latin", "han", "mixed", "sound", "shape")
-_STRING_TABLES = ("fuzzy", "fuzzy_ends", "phonetic", "collapsed", "name_lookup")
+_STRING_TABLES = ("fuzzy", "fuzzy_ends", "phonetic", "collapsed", "name_exceptions")
 
 
-def _frozen(sets: dict[str, set[str]]) -> dict[str, tuple[str, ...]]:
-    return {k: tuple(sorted(v)) for k, v in sets.items()}
-
-
-def _settled(lists: dict[_K, list[_V]]) -> dict[_K, tuple[_V, ...]]:
-    return {k: tuple(v) for k, v in lists.items()}
+def _settled(table: dict[_K, Collection[_V]], shared: dict[tuple[int, ...], tuple], *,
+             sort: bool = False) -> dict[_K, tuple[_V, ...]]:
+    """The table with tuples for values (sorted, for sets), one tuple object for the same
+    items (by identity) across the tables settled with the same `shared`."""
+    out = {}
+    for k, v in table.items():
+        t = tuple(sorted(v)) if sort else tuple(v)
+        out[k] = shared.setdefault(tuple(map(id, t)), t)
+    return out
 
 
 def _lookup_key(name: str) -> str:

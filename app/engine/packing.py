@@ -8,9 +8,10 @@ pickled as they are, 5.9 million objects read one by one (the reader's table alo
 3 s of loading).
 
 Packed, the marks are eight columns (lists of their fields), made again by setting each
-field of each new object with the slot's own setter, in C. A table of tuples is its keys
-and all its items, as mark numbers where the items are marks; the tuples are made again by
-`zip` (those of one item) and slices of one tuple (the others).
+field of each new object with the slot's own setter, in C. Tables of tuples are their keys
+and the numbers of their tuples, each distinct tuple stored once by its items (mark numbers
+where the items are marks); the tuples are made again by `zip` (those of one item) and
+slices of one tuple (the others).
 """
 from __future__ import annotations
 
@@ -54,42 +55,52 @@ class Columns:
         return objects
 
 
-class Packed:
-    """A dict of tuples: the keys with one item and those items, then the other keys, all
-    their items in one run and each one's size. With `number`, items are stored as the
-    numbers it gives them (marks, written once in `Columns`) and `unpacked(objects)` reads
-    them back from the list of those objects."""
+class Tables:
+    """Dicts of tuples, many of them the very same tuple in several tables: each distinct
+    tuple is stored once (those of one item first, as their items; then the others, as
+    their items in one run and their sizes), and each table as its keys and the numbers of
+    its tuples. With `number`, items are stored as the numbers it gives them (marks, written
+    once in `Columns`) and `unpacked(objects)` reads them back from the list of those
+    objects."""
 
-    __slots__ = ("single_keys", "singles", "keys", "items", "sizes")
+    __slots__ = ("tables", "singles", "items", "sizes")
 
-    def __init__(self, table: dict[Any, tuple], number: Callable[[Any], int] | None = None) -> None:
-        self.single_keys = [k for k, v in table.items() if len(v) == 1]
-        self.keys = [k for k, v in table.items() if len(v) != 1]
-        singles = [table[k][0] for k in self.single_keys]
-        items = list(chain.from_iterable(table[k] for k in self.keys))
+    def __init__(self, tables: dict[str, dict[Any, tuple]], number: Callable[[Any], int] | None = None) -> None:
+        distinct: dict[int, tuple] = {}
+        for table in tables.values():
+            for v in table.values():
+                distinct.setdefault(id(v), v)
+        ones = [v for v in distinct.values() if len(v) == 1]
+        more = [v for v in distinct.values() if len(v) != 1]
+        position = {id(v): n for n, v in enumerate(chain(ones, more))}
+        self.tables = {name: (list(table), array("I", (position[id(v)] for v in table.values())).tobytes())
+                       for name, table in tables.items()}
+        singles = [v[0] for v in ones]
+        items = list(chain.from_iterable(more))
         if number is None:
             self.singles: Any = singles
             self.items: Any = tuple(items)
         else:
             self.singles = array("I", map(number, singles)).tobytes()
             self.items = array("I", map(number, items)).tobytes()
-        self.sizes = array("I", (len(table[k]) for k in self.keys)).tobytes()
+        self.sizes = array("I", map(len, more)).tobytes()
 
     def __getstate__(self) -> tuple:
-        return self.single_keys, self.singles, self.keys, self.items, self.sizes
+        return self.tables, self.singles, self.items, self.sizes
 
     def __setstate__(self, state: tuple) -> None:
-        self.single_keys, self.singles, self.keys, self.items, self.sizes = state
+        self.tables, self.singles, self.items, self.sizes = state
 
-    def unpacked(self, objects: Sequence[Any] | None = None) -> dict[Any, tuple]:
+    def unpacked(self, objects: Sequence[Any] | None = None) -> dict[str, dict[Any, tuple]]:
         singles, items = self.singles, self.items
         if objects is not None:
             singles = map(objects.__getitem__, unpack_numbers(singles))
             items = tuple(map(objects.__getitem__, unpack_numbers(items)))
-        table = dict(zip(self.single_keys, zip(singles)))
+        tuples = list(zip(singles))
         ends = list(accumulate(unpack_numbers(self.sizes)))
-        table.update(zip(self.keys, map(items.__getitem__, map(slice, [0, *ends[:-1]], ends))))
-        return table
+        tuples.extend(map(items.__getitem__, map(slice, [0, *ends[:-1]], ends)))
+        return {name: dict(zip(keys, map(tuples.__getitem__, unpack_numbers(numbers))))
+                for name, (keys, numbers) in self.tables.items()}
 
 
 class Numbering:

@@ -20,7 +20,7 @@ if TYPE_CHECKING:
 # The text jieba cuts by its dictionary (its re_han_default, copied so that an engine read
 # from a snapshot never imports jieba: 170 ms, with the pkg_resources it imports; a test
 # checks the copy); any other character is a word alone.
-_JIEBA_BLOCK = re.compile("([\u4E00-\u9FD5a-zA-Z0-9+#&\\._%\\-]+)", re.U)
+_JIEBA_BLOCK = re.compile("([\u4E00-\u9FD5a-zA-Z0-9+#&\\._%\\-]+)", re.UNICODE)
 
 # Common near-homophone substitutions (fuzzy pinyin): retroflex vs dental initials, n/l,
 # front vs back nasal finals.

@@ -30,14 +30,15 @@ def unpack_numbers(data: bytes) -> array:
 
 
 class Columns:
-    """Objects of one slots dataclass as one list per field; `restore()` makes them again
-    (the same field values, new objects: frozen classes too, as pickle itself would)."""
+    """Objects of one named tuple or slots dataclass as one list per field; `restore()`
+    makes them again (the same field values, new objects: frozen classes too, as pickle
+    itself would)."""
 
     __slots__ = ("cls", "values")
 
     def __init__(self, cls: type, objects: Sequence[Any]) -> None:
         self.cls = cls
-        self.values = [list(map(getattr, objects, repeat(f.name))) for f in fields(cls)]
+        self.values = [list(map(getattr, objects, repeat(name))) for name in _field_names(cls)]
 
     def __getstate__(self) -> tuple:
         return self.cls, self.values
@@ -47,12 +48,18 @@ class Columns:
 
     def restore(self) -> list[Any]:
         cls = self.cls
+        if issubclass(cls, tuple):  # a named tuple: made from its fields' values in one C call
+            return list(map(tuple.__new__, repeat(cls), zip(*self.values)))
         n = len(self.values[0]) if self.values else 0
         objects = list(map(object.__new__, repeat(cls, n)))
-        for f, column in zip(fields(cls), self.values):
+        for name, column in zip(_field_names(cls), self.values):
             # the slot's descriptor sets the field directly (a frozen class refuses setattr)
-            deque(map(getattr(cls, f.name).__set__, objects, column), maxlen=0)
+            deque(map(getattr(cls, name).__set__, objects, column), maxlen=0)
         return objects
+
+
+def _field_names(cls: type) -> tuple[str, ...]:
+    return cls._fields if issubclass(cls, tuple) else tuple(f.name for f in fields(cls))  # type: ignore[attr-defined]
 
 
 class Tables:
@@ -63,7 +70,7 @@ class Tables:
     once in `Columns`) and `unpacked(objects)` reads them back from the list of those
     objects."""
 
-    __slots__ = ("tables", "singles", "items", "sizes")
+    __slots__ = ("items", "singles", "sizes", "tables")
 
     def __init__(self, tables: dict[str, dict[Any, tuple]], number: Callable[[Any], int] | None = None) -> None:
         distinct: dict[int, tuple] = {}
@@ -106,7 +113,7 @@ class Tables:
 class Numbering:
     """Numbers for objects by identity, in the order first asked for."""
 
-    __slots__ = ("objects", "_ids")
+    __slots__ = ("_ids", "objects")
 
     def __init__(self) -> None:
         self.objects: list[Any] = []

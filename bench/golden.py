@@ -44,24 +44,23 @@ def main() -> int:
     from app.engine import Listing, snapshot
     from app.lists import build_engine
 
-    engine = build_engine(data_dir_with_brands(args.brands, Path(tempfile.mkdtemp(prefix="prescreen-golden-")) / "data"))
-    base = [b.name for b in engine.lists.brands if not b.id.startswith("syn-")]
-    raw = compose_listings(args.listings, brand_names=base) + compose_titles(args.titles)
-    listings = [Listing(id=d["id"], title=d.get("title", ""), bullets=tuple(d.get("bullets", ())),
-                        description=d.get("description", "")) for d in raw]
-    # twice: the second pass answers from the caches, which must not change anything
-    first = fingerprint(engine, listings)
-    second = fingerprint(engine, listings)
-    # and the same engine written to a snapshot and read back, as a restart would
-    snapshots = Path(tempfile.mkdtemp(prefix="prescreen-golden-snapshot-"))
-    snapshot.save(snapshots, engine)
-    restored = snapshot.load(snapshots, engine.version)
-    third = fingerprint(restored, listings) if restored is not None else ("unreadable", 0)
+    with tempfile.TemporaryDirectory(prefix="prescreen-golden-") as tmp:
+        engine = build_engine(data_dir_with_brands(args.brands, Path(tmp) / "data"))
+        base = [b.name for b in engine.lists.brands if not b.id.startswith("syn-")]
+        raw = compose_listings(args.listings, brand_names=base) + compose_titles(args.titles)
+        listings = [Listing(id=d["id"], title=d.get("title", ""), bullets=tuple(d.get("bullets", ())),
+                            description=d.get("description", "")) for d in raw]
+        # twice: the second pass answers from the caches, which must not change anything
+        first = fingerprint(engine, listings)
+        second = fingerprint(engine, listings)
+        # and the same engine written to a snapshot and read back, as a restart would
+        snapshot.save(Path(tmp) / "snapshots", engine)
+        restored = snapshot.load(Path(tmp) / "snapshots", engine.version)
+        third = fingerprint(restored, listings) if restored is not None else ("unreadable", 0)
     print(f"golden {first[0]} ({first[1]} hits over {len(listings)} listings)"
           + ("" if first == second else f"; CACHED PASS DIFFERS: {second[0]}")
           + ("" if first == third else f"; SNAPSHOT DIFFERS: {third[0]}"))
     return 0 if first == second == third else 1
-
 
 if __name__ == "__main__":
     raise SystemExit(main())

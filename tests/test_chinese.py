@@ -7,7 +7,7 @@ import random
 import jieba
 import pytest
 
-from app.engine.chinese import _JIEBA_BLOCK, WordBoundaries, _base_dictionary
+from app.engine.chinese import _JIEBA_BLOCK, WordBoundaries, jieba_with
 from app.lists.loader import default_data_dir, list_files, load_brands
 
 NAMES = ["耐克", "阿迪达斯", "乐高", "三星", "古驰", "华为", "小米", "蒂芙尼", "迪士尼"]
@@ -25,16 +25,8 @@ SENTENCES = [
 def both() -> tuple[WordBoundaries, jieba.Tokenizer]:
     brands = load_brands(list_files(default_data_dir())[:-3])
     names = NAMES + [n for b in brands for n in b.zh_names]
-    ours = WordBoundaries(names)
-    theirs = jieba.Tokenizer()
-    base = _base_dictionary()
-    theirs.FREQ = dict(base.FREQ)
-    theirs.total = base.total
-    theirs.initialized = True
-    for w in names:
-        if w not in theirs.FREQ or not theirs.FREQ[w]:
-            theirs.add_word(w, freq=max(theirs.suggest_freq(w, tune=False), 5))
-    return ours, theirs
+    # jieba itself, with the same words added: its own cut is the reference
+    return WordBoundaries(names), jieba_with(names)
 
 
 def test_cut_is_jiebas_cut_without_hmm(both) -> None:

@@ -239,10 +239,10 @@ class BrandIndex:
         # object (a snapshot stores it apart, see Engine.snapshot_parts)
         self.latin_keys = tuple(self.latin)
         self.latin_ac = self._automaton(self.latin_keys)
-        # the Chinese keys' first characters are many thousands: a Rust automaton (see automaton.py)
-        # Chinese names and their shape-folded forms are mostly the same strings (87,000 of
-        # 94,000 at 100,000 brands): one automaton serves both, each matcher taking the
-        # keys of its own table (an automaton is built again when a snapshot is read)
+        # The Chinese keys' first characters are many thousands: Rust automata (automaton.py,
+        # built again when a snapshot is read). Chinese names and their shape-folded forms
+        # are mostly the same strings (87,000 of 94,000 at 100,000 brands): one automaton
+        # serves both, each matcher taking the keys of its own table.
         self.han_ac = automaton([*self.han, *(k for k in self.shape if k not in self.han)])
         self.shape_ac = self.han_ac
         self.mixed_ac = automaton(self.mixed)

@@ -152,6 +152,23 @@ def _base_dictionary() -> jieba.Tokenizer:
         return _BASE
 
 
+def jieba_with(extra_words: list[str]) -> jieba.Tokenizer:
+    """A jieba tokenizer with its own dictionary and `extra_words` added (each with the
+    frequency jieba suggests for it, at least 5). jieba's dictionary is read once per
+    process (about a second); every one made after that (a list change) starts from a copy."""
+    import jieba
+
+    base = _base_dictionary()
+    tok = jieba.Tokenizer()
+    tok.FREQ = dict(base.FREQ)
+    tok.total = base.total
+    tok.initialized = True
+    for w in extra_words:
+        if w not in tok.FREQ or not tok.FREQ[w]:
+            tok.add_word(w, freq=max(tok.suggest_freq(w, tune=False), 5))
+    return tok
+
+
 class WordBoundaries:
     """jieba's dictionary, extended with the list's Chinese names, asked about one window.
 
@@ -160,23 +177,12 @@ class WordBoundaries:
     the same words, the same most probable route, the same result. jieba's dictionary also
     holds every prefix of every word (270,000 more keys, frequency 0) so its cut can stop
     at the first fragment that starts no word; a window here is a few characters, so every
-    fragment up to the longest word is looked up instead, and the prefixes are dropped
-    (30 MB less per worker at 100,000 brands).
+    fragment up to the longest word starting with its first character is looked up
+    instead, and the prefixes are dropped (30 MB less per worker at 100,000 brands).
     """
 
     def __init__(self, extra_words: list[str]) -> None:
-        # jieba's own dictionary is read once per process (about a second); every index
-        # built after that (a list change) starts from a copy of it
-        import jieba
-
-        base = _base_dictionary()
-        tok = jieba.Tokenizer()
-        tok.FREQ = dict(base.FREQ)
-        tok.total = base.total
-        tok.initialized = True
-        for w in extra_words:
-            if w not in tok.FREQ or not tok.FREQ[w]:
-                tok.add_word(w, freq=max(tok.suggest_freq(w, tune=False), 5))
+        tok = jieba_with(extra_words)
         self._set({w: f for w, f in tok.FREQ.items() if f}, tok.total)
 
     def _set(self, freq: dict[str, int], total: int, longest: dict[str, int] | None = None) -> None:
@@ -232,8 +238,9 @@ class WordBoundaries:
         n = len(block)
         route: list[tuple[float, int]] = [(0.0, 0)] * (n + 1)
         for k in range(n - 1, -1, -1):
-            ends = [i for i in range(k, min(n, k + longest.get(block[k], 1))) if freq.get(block[k:i + 1])] or [k]
-            route[k] = max((log(freq.get(block[k:x + 1]) or 1) - self._log_total + route[x + 1][0], x) for x in ends)
+            # (frequency, end) of each word starting at k; none: the character alone, as 1
+            words = [(f, i) for i in range(k, min(n, k + longest.get(block[k], 1))) if (f := freq.get(block[k:i + 1]))]
+            route[k] = max((log(f) - self._log_total + route[x + 1][0], x) for f, x in words or [(1, k)])
         spans = []
         k = 0
         while k < n:

@@ -7,8 +7,8 @@ frozen dataclass a Python call to restore. At 100,000 brands the index is 415,00
 pickled as they are, 5.9 million objects read one by one (the reader's table alone 67 MB,
 3 s of loading).
 
-Packed, the marks are eight columns (lists of their fields), made again by setting each
-field of each new object with the slot's own setter, in C. Tables of tuples are their keys
+Packed, the marks are eight columns (lists of their fields), made again by one C call
+each (they are named tuples). Tables of tuples are their keys
 and the numbers of their tuples, each distinct tuple stored once by its items (mark numbers
 where the items are marks); the tuples are made again by `zip` (those of one item) and
 slices of one tuple (the others).
@@ -16,9 +16,7 @@ slices of one tuple (the others).
 from __future__ import annotations
 
 from array import array
-from collections import deque
 from collections.abc import Callable, Sequence
-from dataclasses import fields
 from itertools import accumulate, chain, repeat
 from typing import Any
 
@@ -30,15 +28,14 @@ def unpack_numbers(data: bytes) -> array:
 
 
 class Columns:
-    """Objects of one named tuple or slots dataclass as one list per field; `restore()`
-    makes them again (the same field values, new objects: frozen classes too, as pickle
-    itself would)."""
+    """Named tuples of one class as one list per field; `restore()` makes them again (the
+    same field values, new objects, as pickle itself would), each by one C call."""
 
     __slots__ = ("cls", "values")
 
     def __init__(self, cls: type, objects: Sequence[Any]) -> None:
         self.cls = cls
-        self.values = [list(map(getattr, objects, repeat(name))) for name in _field_names(cls)]
+        self.values = [list(map(getattr, objects, repeat(name))) for name in cls._fields]  # type: ignore[attr-defined]
 
     def __getstate__(self) -> tuple:
         return self.cls, self.values
@@ -47,19 +44,7 @@ class Columns:
         self.cls, self.values = state
 
     def restore(self) -> list[Any]:
-        cls = self.cls
-        if issubclass(cls, tuple):  # a named tuple: made from its fields' values in one C call
-            return list(map(tuple.__new__, repeat(cls), zip(*self.values)))
-        n = len(self.values[0]) if self.values else 0
-        objects = list(map(object.__new__, repeat(cls, n)))
-        for name, column in zip(_field_names(cls), self.values):
-            # the slot's descriptor sets the field directly (a frozen class refuses setattr)
-            deque(map(getattr(cls, name).__set__, objects, column), maxlen=0)
-        return objects
-
-
-def _field_names(cls: type) -> tuple[str, ...]:
-    return cls._fields if issubclass(cls, tuple) else tuple(f.name for f in fields(cls))  # type: ignore[attr-defined]
+        return list(map(tuple.__new__, repeat(self.cls), zip(*self.values)))
 
 
 class Tables:

@@ -77,7 +77,7 @@ def load(directory: Path, version: str):
             reader = pickle.Unpickler(fh)
             reader.persistent_load = parts.__getitem__
             engine = reader.load()
-            del reader
+            del reader  # and its table of every object read: freed now, not at return
     except Exception as exc:  # noqa: BLE001 - a damaged file is rebuilt, not fatal
         log.warning("engine snapshot %s unreadable (%s: %s); building instead", path.name, type(exc).__name__, exc)
         return None

@@ -107,8 +107,10 @@ def tokens_before(doc: FieldDoc, start: int, limit: int = 8) -> list[tuple[Token
     """Up to `limit` tokens before a folded offset, nearest first, each with the gap after it."""
     i = bisect_right(doc.ends, start) - 1
     out = []
+    gaps = doc.gaps
     while i >= 0 and len(out) < limit:
-        out.append((doc.tokens[i], doc.gaps[i] if i < len(doc.gaps) else None))
+        # only these tokens are made (a long sentence has hundreds)
+        out.append((Token(doc.starts[i], doc.ends[i], doc.words[i]), gaps[i] if i < len(gaps) else None))
         i -= 1
     return out
 

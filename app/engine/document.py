@@ -114,10 +114,6 @@ class FieldDoc:
         return cls(fld, index, text, folded, words, starts, ends, gaps)
 
     @cached_property
-    def tokens(self) -> list[Token]:
-        return list(map(Token, self.starts, self.ends, self.words))
-
-    @cached_property
     def caps_share(self) -> float:
         """Share of the field's cased letters written in capitals."""
         upper = sum(1 for c in self.original if c.isupper())

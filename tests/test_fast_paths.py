@@ -1,7 +1,8 @@
 """The engine's shortcuts give what their plain definitions give.
 
-Each fast path (the gate that skips matchers, the sentence split, the typo candidate
-buckets, the near-homophone pair test) is checked here against
+Each fast path (the gate that skips matchers, the sentence split, the walk over words that
+finds where names start, the typo candidate buckets, the near-homophone pair test) is
+checked here against
 a direct statement of the same rule, on real listing text and on generated text. A shortcut
 that dropped a single finding would fail one of these.
 """
@@ -22,9 +23,11 @@ from app.engine.brand_matchers import (
     SIMILAR_INITIALS,
     FuzzyMatcher,
     HanNearSoundMatcher,
+    LatinNameMatcher,
+    _fused,
 )
 from app.engine.chinese import syllable_parts
-from app.engine.document import FieldDoc
+from app.engine.document import FieldDoc, Gap
 from app.engine.models import Field
 from app.engine.normalize import fold
 from app.engine.screener import split_chunks
@@ -107,6 +110,49 @@ def test_the_gate_skips_only_matchers_that_find_nothing(engine):
         for m in engine.matchers:
             if m not in run:
                 assert m.find(doc, engine.index) == [], (m.name, text)
+
+
+# ---- where names start -------------------------------------------------------------------
+
+def test_name_spans_are_every_key_written_over_whole_words(engine):
+    """LatinNameMatcher.spans walks the words with a trie; the definition: every run of
+    words i..j with no phrase break inside that joins up to a key, and every key that
+    begins a word with an affix or a model fused on, ordered by where they end (the
+    longer first)."""
+    index = engine.index
+    texts = _real_texts()
+    rng = random.Random(8)
+    names = [b.name for b in engine.lists.brands]
+    for _ in range(400):
+        name = rng.choice(names)
+        written = rng.choice([name, " ".join(name), "-".join(name), name.replace(" ", ""), name + "style",
+                              name + "7plus", name.upper().replace(" ", ". ")])
+        words = rng.choice(texts).split()
+        words.insert(rng.randrange(len(words) + 1), written)
+        texts.append(" ".join(words))
+    longest = max(map(len, index.latin))
+    found = 0
+    for text in texts:
+        doc = FieldDoc.build(Field.DESCRIPTION, None, text)
+        words, gaps = doc.words, doc.gaps
+        expected = []
+        for i, w in enumerate(words):
+            offset = sum(map(len, words[:i]))
+            expected += [(offset + k, -k, i, None, w[:k]) for k in range(4, len(w))
+                         if w[:k] in index.latin and _fused(w, w[:k], index)]
+            joined = ""
+            for j in range(i, len(words)):
+                if j > i and gaps[j - 1] == Gap.BREAK:
+                    break
+                joined += words[j]
+                if len(joined) > longest:
+                    break
+                if joined in index.latin:
+                    expected.append((offset + len(joined), -len(joined), i, j, joined))
+        expected = [(i, j, key) for *_, i, j, key in sorted(expected, key=lambda e: e[:2])]
+        assert LatinNameMatcher.spans(words, gaps, index) == expected, text
+        found += len(expected)
+    assert found > 400
 
 
 # ---- typo candidates ---------------------------------------------------------------------

@@ -235,10 +235,10 @@ class BrandIndex:
         self.mark_count = len(self.name_lookup)
         self.name_exceptions = self._name_exceptions(self.name_lookup)
         del self.name_lookup
-        # the Latin automaton gives the number of a key in latin_keys: it holds no Python
-        # object (a snapshot stores it apart, see Engine.snapshot_parts)
-        self.latin_keys = tuple(self.latin)
-        self.latin_ac = self._automaton(self.latin_keys)
+        # the Latin keys in a trie, asked whether some key goes on from a few words written
+        # together; it holds no Python object (a snapshot stores it apart, see
+        # Engine.snapshot_parts)
+        self.latin_trie = self._trie(self.latin)
         # The Chinese keys' first characters are many thousands: Rust automata (automaton.py,
         # built again when a snapshot is read). Chinese names and their shape-folded forms
         # are mostly the same strings (87,000 of 94,000 at 100,000 brands): one automaton
@@ -362,14 +362,13 @@ class BrandIndex:
         return text.translate(self.shape_table)
 
     @staticmethod
-    def _automaton(keys: tuple[str, ...]) -> ahocorasick.Automaton | None:
+    def _trie(keys) -> ahocorasick.Automaton | None:
         if not keys:
             return None
-        ac = ahocorasick.Automaton(ahocorasick.STORE_INTS)
-        for n, k in enumerate(keys):
-            ac.add_word(k, n)
-        ac.make_automaton()
-        return ac
+        trie = ahocorasick.Automaton(ahocorasick.STORE_LENGTH)
+        for k in keys:
+            trie.add_word(k)
+        return trie
 
     def resolve_brand_names(self, names: list[str]) -> set[str]:
         """Brand ids named by a seller (own or authorized brands), by any of their names."""

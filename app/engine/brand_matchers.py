@@ -7,7 +7,7 @@ import operator
 import re
 import unicodedata
 from dataclasses import dataclass, field
-from itertools import compress
+from itertools import accumulate, compress, repeat
 
 import jellyfish
 from rapidfuzz.distance import OSA
@@ -32,6 +32,7 @@ LATIN_SUFFIX_WORDS = frozenset({"style", "styled", "inspired", "like", "type", "
 HAN_SUFFIXES = ("同款", "风格", "风", "式", "款", "系列", "类", "版", "型")
 
 _FUSED_MODEL = re.compile(r"^[a-z]{0,3}\d[a-z0-9]{0,8}$")
+_NO_READING: tuple = ((), False, False)  # a word that starts no name (most words)
 
 LEET = str.maketrans({"0": "o", "1": "i", "3": "e", "4": "a", "5": "s", "7": "t", "8": "b", "9": "g"})
 LEET_L = str.maketrans({"0": "o", "1": "l", "3": "e", "4": "a", "5": "s", "7": "t", "8": "b", "9": "g"})
@@ -106,22 +107,14 @@ class LatinNameMatcher(BrandMatcher):
     name = "latin"
 
     def find(self, doc: FieldDoc, index: BrandIndex) -> list[Candidate]:
-        if index.latin_ac is None or not doc.words:
+        if index.latin_trie is None or not doc.words:
             return []
-        compact, starts, ends = doc.compact
         words, gaps = doc.words, doc.gaps
         out: list[Candidate] = []
-        keys = index.latin_keys
-        for cend, n in index.latin_ac.iter(compact):
-            key = keys[n]
-            cstart = cend - len(key) + 1
-            i = starts.get(cstart)
-            if i is None:
-                continue
-            j = ends.get(cend + 1)
+        for i, j, key in self.spans(words, gaps, index):
             entries = index.latin[key]
             if j is None:
-                out.extend(self._derivative(doc, index, i, cstart, cend + 1, key, entries))
+                out.extend(self._derivative(doc, index, i, key, entries))
                 continue
             span_ok, spaced = self._valid_join(words, gaps, i, j, entries)
             if not span_ok:
@@ -151,6 +144,58 @@ class LatinNameMatcher(BrandMatcher):
         return out
 
     @staticmethod
+    def spans(words: list[str], gaps: list[Gap], index: BrandIndex) -> list[tuple[int, int | None, str]]:
+        """Where a name starts at a word: (i, j, key) for words i..j written together as
+        the key (no phrase break between them), and (i, None, key) for a key that begins
+        word i and has an affix or a model fused on (`_fused`). In the order of where the
+        key ends, the longer first where two end together.
+
+        What each word alone tells is looked up once per index (`_word_reading`); words
+        are joined only from a word some key starts with, and only while the trie says
+        one goes on (most words start no name)."""
+        latin, goes_on = index.latin, index.latin_trie.match
+        readings = index_cache(index, "latin_words")
+        seen = list(map(readings.get, words))
+        if None in seen:
+            for k, w in enumerate(words):
+                if seen[k] is None:
+                    seen[k] = readings[w] = LatinNameMatcher._word_reading(w, index)
+        found: list[tuple[int, int, int, int | None, str]] = []  # (end, -length, i, j, key)
+        last = len(words) - 1
+        # where each word starts, counting the words' letters only (joined, as keys are)
+        offsets = list(accumulate(map(len, words), initial=0))
+        for i in compress(range(len(words)), map(operator.is_not, seen, repeat(_NO_READING))):
+            prefixes, whole, starts_key = seen[i]
+            pos, w = offsets[i], words[i]
+            for key in prefixes:
+                found.append((pos + len(key), -len(key), i, None, key))
+            if whole:
+                found.append((pos + len(w), -len(w), i, i, w))
+            if not starts_key:
+                continue
+            joined, j = w, i
+            while j < last and gaps[j] != Gap.BREAK:
+                j += 1
+                joined += words[j]
+                if not goes_on(joined):
+                    break
+                if joined in latin:
+                    found.append((offsets[j + 1], -len(joined), i, j, joined))
+        if len(found) > 1:
+            found.sort(key=lambda f: (f[0], f[1]))
+        return [(i, j, key) for _end, _neg, i, j, key in found]
+
+    @staticmethod
+    def _word_reading(w: str, index: BrandIndex) -> tuple[tuple[str, ...], bool, bool]:
+        """What a word alone tells: the keys that begin it with an affix or a model fused
+        on (`_fused`: adidasstyle, iphone7plus), whether it is a key, and whether some key
+        starts with it (so words after it may complete one)."""
+        latin = index.latin
+        prefixes = tuple(w[:k] for k in range(4, len(w)) if w[:k] in latin and _fused(w, w[:k], index))
+        reading = (prefixes, w in latin, index.latin_trie.match(w))
+        return reading if reading != _NO_READING else _NO_READING
+
+    @staticmethod
     def may_start(t: str, index: BrandIndex) -> bool:
         """Can a name be read from this word alone: the word is a name, or a name with an
         affix or a model fused on (what `_derivative` accepts)? Names over several words are
@@ -161,9 +206,9 @@ class LatinNameMatcher(BrandMatcher):
     @staticmethod
     def may_join(toks: list[str], index: BrandIndex) -> bool:
         """Can a name start with two neighbouring words of `toks` written together?"""
-        if index.latin_ac is None:
+        if index.latin_trie is None:
             return False
-        starts_name = index.latin_ac.match  # a trie lookup per pair of words
+        starts_name = index.latin_trie.match  # a trie lookup per pair of words
         return any(starts_name(a + b) for a, b in zip(toks, toks[1:]))
 
     @staticmethod
@@ -191,12 +236,9 @@ class LatinNameMatcher(BrandMatcher):
         return any(all(p in e.bounds for p in space_at) for e in entries), False
 
     @staticmethod
-    def _derivative(doc: FieldDoc, index: BrandIndex, i: int, cstart: int, cend: int, key: str,
+    def _derivative(doc: FieldDoc, index: BrandIndex, i: int, key: str,
                     entries: list[MarkEntry]) -> list[Candidate]:
         word, tok_start, tok_end = doc.words[i], doc.starts[i], doc.ends[i]
-        # the key must lie within token i (no joins) and be followed by a known affix
-        if cend - cstart > len(word):
-            return []
         rest = word[len(key):]
         kind = _fused(word, key, index)
         if kind == "model":

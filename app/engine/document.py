@@ -29,7 +29,6 @@ class Gap(IntEnum):
     BREAK = 2   # anything else: a new phrase starts
 
 
-_COMPACT_SEPARATOR = {Gap.SPACE: "", Gap.TIGHT: "", Gap.BREAK: "\0"}
 _WORD_SPLIT = re.compile(f"({TOKEN_RE.pattern})")
 
 
@@ -133,20 +132,6 @@ class FieldDoc:
 
     def orig_span(self, start: int, end: int) -> tuple[int, int]:
         return self.folded.span(start, end)
-
-    @cached_property
-    def compact(self) -> tuple[str, dict[int, int], dict[int, int]]:
-        """Tokens joined without separators ("\\0" at phrase breaks), and maps from
-        compact positions to the token that starts / ends there."""
-        words = self.words
-        if not words:
-            return "", {}, {}
-        pieces = [""] * (2 * len(words) - 1)
-        pieces[0::2] = words
-        pieces[1::2] = map(_COMPACT_SEPARATOR.__getitem__, self.gaps)
-        bounds = list(accumulate(map(len, pieces), initial=0))
-        n = range(len(words))
-        return "".join(pieces), dict(zip(bounds[0::2], n)), dict(zip(bounds[1::2], n))
 
     @cached_property
     def has_han(self) -> bool:

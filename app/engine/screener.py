@@ -121,9 +121,9 @@ class Engine:
 
     def snapshot_parts(self) -> list:
         """Large parts that refer to nothing else in the engine, for a snapshot to store
-        apart (see snapshot.save): the Latin automaton, pickled as 36 MB of bytes at 100,000
+        apart (see snapshot.save): the Latin trie, pickled as 36 MB of bytes at 100,000
         brands."""
-        return [self.index.latin_ac] if self.index.latin_ac is not None else []
+        return [self.index.latin_trie] if self.index.latin_trie is not None else []
 
     # ---- public -------------------------------------------------------------------
     def screen(self, listing: Listing, *, explain: bool = False) -> Screening:

@@ -196,20 +196,22 @@ class LatinNameMatcher(BrandMatcher):
         return reading if reading != _NO_READING else _NO_READING
 
     @staticmethod
-    def may_start(t: str, index: BrandIndex) -> bool:
-        """Can a name be read from this word alone: the word is a name, or a name with an
-        affix or a model fused on (what `_derivative` accepts)? Names over several words are
-        told apart by `may_join`."""
-        return t in index.latin or any(
-            t[:k] in index.latin and _fused(t, t[:k], index) for k in range(4, len(t)))
+    def reading(t: str, index: BrandIndex) -> tuple[tuple[str, ...], bool, bool]:
+        """`_word_reading`, remembered per index."""
+        readings = index_cache(index, "latin_words")
+        found = readings.get(t)
+        if found is None:
+            found = readings[t] = LatinNameMatcher._word_reading(t, index)
+        return found
 
     @staticmethod
-    def may_join(toks: list[str], index: BrandIndex) -> bool:
-        """Can a name start with two neighbouring words of `toks` written together?"""
+    def may_join(toks: list[str], starts: frozenset[str] | set[str], index: BrandIndex) -> bool:
+        """Can a name start with two neighbouring words of `toks` written together? Only
+        pairs whose first word is among `starts` (words some key starts with) are asked."""
         if index.latin_trie is None:
             return False
-        starts_name = index.latin_trie.match  # a trie lookup per pair of words
-        return any(starts_name(a + b) for a, b in zip(toks, toks[1:]))
+        goes_on = index.latin_trie.match  # a trie lookup per such pair of words
+        return any(goes_on(a + b) for a, b in zip(toks, toks[1:]) if a in starts)
 
     @staticmethod
     def _valid_join(words: list[str], gaps, i: int, j: int, entries: list[MarkEntry]) -> tuple[bool, bool]:

@@ -14,6 +14,7 @@ from app.engine.document import HAN_RE, TOKEN_RE
 
 _NAME = 1   # a name can be read from this word alone (LatinNameMatcher)
 _WORD = 2   # a word-level matcher finds something in this word (typo, sound-alike, leetspeak...)
+_STARTS = 4  # some name over several words starts with this word (LatinNameMatcher)
 
 
 class Gate:
@@ -40,6 +41,7 @@ class Gate:
             toks = TOKEN_RE.findall(text)
         flags = 0
         words = self._words
+        starts = []  # words some name over several words starts with
         for t in set(toks):
             f = words.get(t)
             if f is None:
@@ -48,7 +50,9 @@ class Gate:
                     words.clear()
                 words[t] = f
             flags |= f
-        names = bool(flags & _NAME) or (bool(self._names) and LatinNameMatcher.may_join(toks, self.index))
+            if f & _STARTS:
+                starts.append(t)
+        names = bool(flags & _NAME) or (bool(starts) and LatinNameMatcher.may_join(toks, set(starts), self.index))
         if not names and not flags & _WORD and not self._always and not han:
             return []
         # Chinese text: the Chinese matchers always run; the Latin ones as for any text
@@ -59,7 +63,10 @@ class Gate:
 
     def _classify(self, t: str) -> int:
         index = self.index
-        f = _NAME if self._names and LatinNameMatcher.may_start(t, index) else 0
+        f = 0
+        if self._names:
+            prefixes, whole, starts = LatinNameMatcher.reading(t, index)
+            f = (_NAME if prefixes or whole else 0) | (_STARTS if starts else 0)
         if any(m.cached(t, index) for m in self._token):
             f |= _WORD
         return f

@@ -242,6 +242,7 @@ def main() -> int:
         args.runs, args.listings, args.sizes = 1, 500, "0,10000"
     sizes = [int(s) for s in args.sizes.split(",")]
 
+    from app.engine.memory import settle
     from app.lists import build_engine
 
     tmp = Path(tempfile.mkdtemp(prefix="prescreen-bench-"))
@@ -250,6 +251,7 @@ def main() -> int:
     for extra in sizes:
         data_dir = data_dir_with_brands(extra, tmp / f"data-{extra}")
         engine = build_engine(data_dir)
+        settle()  # as the service and the job workers do once an engine is loaded (app/engine/memory.py)
         names = sorted({n for b in engine.lists.brands for n in b.all_names()})
         if base_names is None:
             base_names = [b.name for b in engine.lists.brands]

@@ -269,7 +269,7 @@ def _han_by_definition(ft: str) -> tuple[str, list[int], list[bool]]:
             chars.append("\0"); pos.append(-1); split.append(False)
         chars.append(ch); pos.append(i); split.append(False)
         last = i
-    return "".join(chars), pos, split
+    return "".join(chars), tuple(pos), tuple(split)
 
 
 @settings(max_examples=400, deadline=None)

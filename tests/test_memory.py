@@ -66,3 +66,17 @@ def test_settle_hands_freed_heap_back():
         assert pin
     finally:
         gc.unfreeze()
+
+
+def test_a_remembered_sentence_is_left_out_of_full_collections():
+    """The sentence cache keeps tens of thousands of prepared sentences: their words,
+    offsets, gaps and Han positions are containers the collector stops tracking (tuples of
+    strings and numbers, bytes), so a full collection does not walk every word of them."""
+    from app.engine.document import FieldDoc
+    from app.engine.models import Field
+
+    doc = FieldDoc.build(Field.DESCRIPTION, None, "Compatible with Nike Air Max 90, 耐克 运动鞋 男款")
+    parts = [doc.words, doc.starts, doc.ends, doc.gaps, *doc.han[1:]]
+    assert all(len(p) > 3 for p in parts)
+    gc.collect()
+    assert [gc.is_tracked(p) for p in parts] == [False] * len(parts)

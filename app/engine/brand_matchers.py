@@ -6,6 +6,7 @@ from __future__ import annotations
 import operator
 import re
 import unicodedata
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from itertools import accumulate, compress, repeat
 
@@ -144,7 +145,7 @@ class LatinNameMatcher(BrandMatcher):
         return out
 
     @staticmethod
-    def spans(words: list[str], gaps: list[Gap], index: BrandIndex) -> list[tuple[int, int | None, str]]:
+    def spans(words: Sequence[str], gaps: bytes, index: BrandIndex) -> list[tuple[int, int | None, str]]:
         """Where a name starts at a word: (i, j, key) for words i..j written together as
         the key (no phrase break between them), and (i, None, key) for a key that begins
         word i and has an affix or a model fused on (`_fused`). In the order of where the
@@ -214,7 +215,7 @@ class LatinNameMatcher(BrandMatcher):
         return any(goes_on(a + b) for a, b in zip(toks, toks[1:]) if a in starts)
 
     @staticmethod
-    def _valid_join(words: list[str], gaps, i: int, j: int, entries: list[MarkEntry]) -> tuple[bool, bool]:
+    def _valid_join(words: Sequence[str], gaps: bytes, i: int, j: int, entries: list[MarkEntry]) -> tuple[bool, bool]:
         """May words i..j be read as one name? Returns (ok, letter_spaced)."""
         if i == j:
             return True, False

@@ -103,8 +103,9 @@ class CategoryMap:
         return out
 
 
-def tokens_before(doc: FieldDoc, start: int, limit: int = 8) -> list[tuple[Token, Gap | None]]:
-    """Up to `limit` tokens before a folded offset, nearest first, each with the gap after it."""
+def tokens_before(doc: FieldDoc, start: int, limit: int = 8) -> list[tuple[Token, int | None]]:
+    """Up to `limit` tokens before a folded offset, nearest first, each with the gap after
+    it (a Gap value)."""
     i = bisect_right(doc.ends, start) - 1
     out = []
     gaps = doc.gaps

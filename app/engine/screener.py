@@ -320,14 +320,14 @@ class Engine:
             o0, o1 = doc.orig_span(c.start, c.end)
             surfaces.append(doc.original[o0:o1].casefold().strip())
         return _Prepared(
-            ambiguous=ambiguous,
-            unit=[self._short(c) and doc.text[:c.start].rstrip()[-1:].isdigit() for c in cands],
-            surfaces=surfaces,
+            ambiguous=tuple(ambiguous),
+            unit=tuple(self._short(c) and doc.text[:c.start].rstrip()[-1:].isdigit() for c in cands),
+            surfaces=tuple(surfaces),
             near=[(c.start, c.end, c.entry.brand) for c in plain],
             plain={c.entry.brand.id for c in plain},
             named_plainly={c.entry.brand.id: c.entry.brand for c in plain
                            if c.match in (MatchType.EXACT, MatchType.VARIANT) and not c.disguised},
-            seen=[(c.entry.brand.id, c.entry.key) for c in cands if not c.weak],
+            seen=tuple((c.entry.brand.id, c.entry.key) for c in cands if not c.weak),
         )
 
     def _evidence(self, doc: FieldDoc, c: Candidate, plain: set[str], context: ListingContext,
@@ -487,13 +487,13 @@ class _Prepared:
     and for the sentence: its unambiguous names (near, plain, named_plainly) and the
     (brand, key) pairs read firmly (seen)."""
 
-    ambiguous: list[bool]
-    unit: list[bool]
-    surfaces: list[str]
+    ambiguous: tuple[bool, ...]
+    unit: tuple[bool, ...]
+    surfaces: tuple[str, ...]
     near: list[tuple[int, int, Brand]]
     plain: set[str]
     named_plainly: dict[str, Brand]
-    seen: list[tuple[str, str]]
+    seen: tuple[tuple[str, str], ...]
 
 
 _PREPARED = ("prepared",)

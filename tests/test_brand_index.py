@@ -28,7 +28,7 @@ def test_brand_names_resolve_as_a_full_lookup_would(engine):
 def test_packed_tables_read_back_equal_and_shared(engine):
     index = engine.index
     back = pickle.loads(pickle.dumps(index))
-    for name in ("latin", "han", "mixed", "sound", "shape", "han_masked", "fuzzy", "fuzzy_ends",
+    for name in ("latin", "han", "mixed", "sound", "shape", "han_masked", "fuzzy_last", "fuzzy_penult", "fuzzy_ends",
                  "phonetic", "collapsed", "name_exceptions"):
         assert getattr(back, name) == getattr(index, name), name
     # one tuple object for a name's marks under its Chinese and sound keys, as when built

@@ -161,7 +161,7 @@ def test_typo_candidates_are_what_a_search_of_every_name_accepts(engine, monkeyp
     index = engine.index
     fuzzy = FuzzyMatcher()
     rng = random.Random(9)
-    keys = [k for bucket in index.fuzzy.values() for k in bucket]
+    keys = [k for bucket in index.fuzzy_last.values() for k in bucket]
     words = []
     for key in rng.sample(keys, 400):
         i = rng.randrange(len(key))
@@ -171,13 +171,43 @@ def test_typo_candidates_are_what_a_search_of_every_name_accepts(engine, monkeyp
     words = [w for w in words if w and w.isalpha()]
 
     def every_name(t):
-        return [(k, d) for (first, n), bucket in index.fuzzy.items() if first == t[0] and abs(n - len(t)) <= 2
+        return [(k, d) for (first, n, _last), bucket in index.fuzzy_last.items() if first == t[0] and abs(n - len(t)) <= 2
                 for k in bucket if (d := OSA.distance(t, k)) <= 2]
 
     fast = {w: fuzzy._keys(w, index) for w in words}
     monkeypatch.setattr(index, "typo_neighbours", every_name)
     for w in words:
         assert fuzzy._keys(w, index) == fast[w], w
+
+
+def test_names_one_edit_away_are_all_found_wherever_the_edit_is(engine):
+    """typo_neighbours looks in the buckets of the word's last letter and of the last-but-one
+    letters an edit at the end leaves; the definition: every name open to typos with the
+    word's first letter, of a length the word may reach by one edit (its own up to six
+    letters), one edit away by optimal string alignment."""
+    index = engine.index
+    rng = random.Random(4)
+    keys = [k for bucket in index.fuzzy_last.values() for k in bucket]
+    by_start: dict[str, list[str]] = {}
+    for k in keys:
+        by_start.setdefault(k[0], []).append(k)
+    words = set()
+    for key in rng.sample(keys, 500):
+        for i in (1, len(key) // 2, len(key) - 2, len(key) - 1):  # inside the name and at its end
+            words |= {key[:i] + "x" + key[i + 1:], key[:i] + key[i + 1:], key[:i] + "e" + key[i:],
+                      key[:i] + key[i + 1:i + 2] + key[i:i + 1] + key[i + 2:]}
+        words |= {key + "s", key[:-1], key}
+    checked = 0
+    for t in words:
+        if len(t) < 4:
+            continue
+        expected = {k: d for k in by_start.get(t[0], ())
+                    if (len(k) == len(t) or (abs(len(k) - len(t)) == 1 and len(k) > 6))
+                    and (d := OSA.distance(t, k)) <= 1}
+        got = {k: d for k, d in index.typo_neighbours(t) if d <= 1}
+        assert got == expected, t
+        checked += bool(expected)
+    assert checked > 1000
 
 
 # ---- near homophones ---------------------------------------------------------------------

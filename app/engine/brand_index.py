@@ -115,10 +115,14 @@ class BrandIndex:
         self.mixed: dict[str, list[MarkEntry]] = defaultdict(list)
         self.sound: dict[str, list[MarkEntry]] = defaultdict(list)
         self.shape: dict[str, list[MarkEntry]] = defaultdict(list)
-        # names open to typos, by first letter and length: a word is compared (rapidfuzz,
-        # in C) with the names that share its first letter and are at most two letters
-        # longer or shorter, a few thousand at 100,000 brands
-        self.fuzzy: dict[tuple[str, int], list[str]] = defaultdict(list)
+        # names open to typos, by first letter, length and last letter, and again by first
+        # letter, length and last-but-one letter: a name one edit from a word shares its first
+        # letter (by rule) and its last letter, unless the edit is at the end, where the
+        # name's last-but-one letter is one of the word's last three (see typo_neighbours).
+        # A word is compared (rapidfuzz, in C) with a few dozen names at 100,000 brands, not
+        # with all 1,900 of its first letter and length
+        self.fuzzy_last: dict[tuple[str, int, str], list[str]] = defaultdict(list)
+        self.fuzzy_penult: dict[tuple[str, int, str], list[str]] = defaultdict(list)
         # names long enough for two edits, by first two letters, last letter and length: two
         # edits are taken only inside a name whose ends are intact (FuzzyMatcher)
         self.fuzzy_ends: dict[tuple[str, str, int], list[str]] = defaultdict(list)
@@ -202,7 +206,8 @@ class BrandIndex:
             if len(key) >= 5 and key.isalpha():
                 self.collapsed[self._canon(collapse_repeats(key))].add(key)
             if fuzzy_depth(len(key)):
-                self.fuzzy[(key[0], len(key))].append(key)
+                self.fuzzy_last[(key[0], len(key), key[-1])].append(key)
+                self.fuzzy_penult[(key[0], len(key), key[-2])].append(key)
             if fuzzy_depth(len(key)) >= 2:
                 self.fuzzy_ends[(key[:2], key[-1], len(key))].append(key)
             if len(key) >= 4 and key.isalpha():
@@ -210,8 +215,8 @@ class BrandIndex:
                 self.phonetic["n:" + jellyfish.nysiis(key)].add(key)
 
         # longest word a typo or sound-alike lookup may start from (longer ones are skipped)
-        self.max_fuzzy_len = max((n for _, n in self.fuzzy), default=0) + 2
-        for keys in self.fuzzy.values():
+        self.max_fuzzy_len = max((n for _, n, _ in self.fuzzy_last), default=0) + 2
+        for keys in (*self.fuzzy_last.values(), *self.fuzzy_penult.values()):
             keys.sort()
         # Built, the sets become sorted tuples and the lists tuples, in plain dicts (a tuple
         # of one item is 48 bytes, a set 216, a list 88; and a plain dict gives no empty list
@@ -227,7 +232,8 @@ class BrandIndex:
         self.sound = _settled(self.sound, shared)
         self.shape = _settled(self.shape, shared)
         self.han_masked = _settled(self.han_masked, shared)
-        self.fuzzy = _settled(self.fuzzy, shared)
+        self.fuzzy_last = _settled(self.fuzzy_last, shared)
+        self.fuzzy_penult = _settled(self.fuzzy_penult, shared)
         self.fuzzy_ends = _settled(self.fuzzy_ends, shared)
         del self._strings
         # which brands a seller's brand name names is read from the tables above; only the
@@ -276,14 +282,22 @@ class BrandIndex:
         away, of its own length up to six letters (a short name loses or gains no letter)
         and one letter longer or shorter from seven; and names of nine letters or more two
         edits away with the same first two and last letters (fuzzy_depth tells how far)."""
-        out: list[tuple[str, int]] = []
-        size = len(t)
+        found: dict[str, int] = {}
+        size, first, last = len(t), t[0], t[-1]
         for n in range(max(4, size - 1), size + 2):
             if n <= 6 and n != size:
                 continue
-            keys = self.fuzzy.get((t[0], n))
-            if keys:
-                out.extend((k, d) for k, d, _ in process.extract(t, keys, scorer=OSA.distance, score_cutoff=1, limit=None))
+            # one edit away: the word's last letter stays last, or the edit is at the end:
+            # the last letter changed or swapped with the one before (a name of the word's
+            # length: its last-but-one letter is the word's last-but-one or last), a letter
+            # added after it (one longer: the word's last), or the last one dropped (one
+            # shorter: the word's third-last)
+            ends = (t[-2], last) if n == size else (last,) if n > size else (t[-3],)
+            for keys in (self.fuzzy_last.get((first, n, last)), *(self.fuzzy_penult.get((first, n, c)) for c in ends)):
+                if keys:
+                    for k, d, _ in process.extract(t, keys, scorer=OSA.distance, score_cutoff=1, limit=None):
+                        found[k] = d
+        out = list(found.items())
         for n in range(max(9, size - 2), size + 3):
             keys = self.fuzzy_ends.get((t[:2], t[-1], n))
             if keys:
@@ -402,7 +416,7 @@ class BrandIndex:
 
 # tables of marks, and tables of strings (names, brand ids), packed in a snapshot
 _MARK_TABLES = ("latin", "han", "mixed", "sound", "shape")
-_STRING_TABLES = ("fuzzy", "fuzzy_ends", "phonetic", "collapsed", "name_exceptions")
+_STRING_TABLES = ("fuzzy_last", "fuzzy_penult", "fuzzy_ends", "phonetic", "collapsed", "name_exceptions")
 
 
 def _settled(table: dict[_K, Collection[_V]], shared: dict[tuple[int, ...], tuple], *,

@@ -40,7 +40,7 @@ def test_cut_is_jiebas_cut_without_hmm(both) -> None:
         windows.append(s[a:a + rnd.randrange(1, 14)])
         windows.append("".join(rnd.choice(pool) for _ in range(rnd.randrange(1, 16))))
     for w in windows:
-        assert ours.cut(w) == [(a, b) for _, a, b in theirs.tokenize(w, HMM=False)], w
+        assert list(ours.cut(w)) == [(a, b) for _, a, b in theirs.tokenize(w, HMM=False)], w
 
 
 def test_dictionary_has_no_prefix_entries_but_keeps_words(both) -> None:

@@ -195,6 +195,7 @@ class WordBoundaries:
                 if len(w) > longest.get(w[0], 0):
                     longest[w[0]] = len(w)
         self._longest = longest
+        self._cuts: dict[str, tuple[tuple[int, int], ...]] = {}  # window -> its cut (the same windows recur)
 
     def __getstate__(self) -> dict:
         # the words (380,000) pickled as one string and their frequencies as one array:
@@ -214,11 +215,23 @@ class WordBoundaries:
     def is_word(self, word: str, min_freq: int = 1) -> bool:
         return self.freq(word) >= min_freq
 
-    def cut(self, text: str) -> list[tuple[int, int]]:
+    def cut(self, text: str) -> tuple[tuple[int, int], ...]:
         """The (start, end) of each word of `text` as jieba.cut(text, HMM=False) cuts it:
         runs of jieba's Chinese block characters by the most probable route through the
         dictionary's words, any other character a word of its own (a window of Han text
-        holds no space, letter or digit)."""
+        holds no space, letter or digit). Remembered per text: a window around a name
+        recurs in many sentences (56% of them in the benchmark's listings at 50k brands)."""
+        spans = self._cuts.get(text)
+        if spans is None:
+            if len(self._cuts) >= 100_000:
+                self._cuts.clear()
+            spans = self._cuts[text] = tuple(self._cut(text))
+        return spans
+
+    def clear(self) -> None:
+        self._cuts.clear()
+
+    def _cut(self, text: str) -> list[tuple[int, int]]:
         spans: list[tuple[int, int]] = []
         pos = 0
         for block in _JIEBA_BLOCK.split(text):

@@ -224,6 +224,7 @@ class Engine:
         self._policy_cache.clear()
         self.gate.clear()
         self.index.token_cache.clear()
+        self.index.boundaries.clear()
 
     def stats(self) -> dict[str, int | str]:
         return {

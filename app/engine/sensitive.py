@@ -71,8 +71,8 @@ _PATTERNS: tuple[tuple[str, re.Pattern[str], str, Severity, str, str], ...] = (
 # implied by its pattern, so skipping a pattern when its test fails loses nothing. Literal
 # tests (`in`, a C string search) come first; a regex runs only where they pass.
 _DOMAIN = re.compile(r"\.(?:com|net|org|shop|store|co|io|cn|top|xyz|info|biz|me|uk|de)")
-_PHONE_US = re.compile(r"\d[\-.]\d{4}")
-_PHONE_CN = re.compile(r"\d{11}|400[\- ]?\d{3}")
+_PHONE_US = re.compile(r"[\-.]\d{4}")  # a charset first: searched faster than a digit first
+_ELEVEN_DIGITS = re.compile(r"\d{11}")
 _MESSAGING = re.compile(r"加\s?[v微]|微信|vx|v信|wx|wechat|whatsapp|telegram|qq")
 _ONE_TO_ONE = re.compile(r"1\s?[:：比]\s?1")
 _PREFILTERS: dict[str, Callable[[str], bool]] = {
@@ -81,7 +81,7 @@ _PREFILTERS: dict[str, Callable[[str], bool]] = {
     "contact-email": lambda t: "@" in t,
     "contact-phone-intl": lambda t: "+" in t and re.search(r"\+\d", t) is not None,
     "contact-phone-us": lambda t: ("-" in t or "." in t) and _PHONE_US.search(t) is not None,
-    "contact-phone-cn": lambda t: _PHONE_CN.search(t) is not None,
+    "contact-phone-cn": lambda t: "400" in t or _ELEVEN_DIGITS.search(t) is not None,
     "contact-messaging-id": lambda t: (":" in t or "：" in t) and _MESSAGING.search(t) is not None,
     "promo-percent-off": lambda t: "%" in t,
     "counterfeit-one-to-one": lambda t: "1" in t and _ONE_TO_ONE.search(t) is not None,

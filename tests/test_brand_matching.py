@@ -102,6 +102,16 @@ def test_negative(engine, title, category, why):
     assert not counted, why
 
 
+def test_a_loose_reading_needs_a_category_not_guessed_from_another_brand(engine):
+    """致悦 (a Fiat model) sounds like 紫悦 (Twilight Sparkle, My Little Pony). With no
+    category given and none in the words, the listing's category is guessed from the brands
+    it names plainly; Fiat also sells toys, and that guess must not back a two-character
+    sound-alike, as it backs no Chinese everyday word."""
+    res = engine.screen(Listing(title="菲亚特菲翔致悦派朗派力奥西耶那周末风纱窗专车定制纱网定制"))
+    brands = {h.brand.id for h in res.hits if h.brand and h.severity.value in ("high", "medium")}
+    assert brands == {"fiat"}, brands
+
+
 def test_one_disguised_word_gives_one_hit(engine):
     res = engine.screen(Listing(title="N1ke shoes"))
     assert len([h for h in res.hits if h.brand]) == 1

@@ -365,10 +365,11 @@ class Engine:
         word = doc.remember(("context",), lambda: brand_context(doc)) if category_agrees and not self._common_word(e) else None
         if word:
             evidence.append(f"'{word}' says a branded product is meant")
-        # a Chinese everyday word (英雄 hero, 小米 millet) is taken for a name only in a category
-        # the seller gave or the words show, not one guessed from other brands in the listing
+        # a Chinese everyday word (英雄 hero, 小米 millet) or a loose reading (致悦, a Fiat model,
+        # sounds like 紫悦 of My Little Pony) is taken for a name only in a category the seller
+        # gave or the words show, not one guessed from other brands in the listing
         if cats & (e.brand.category_set if han else e.brand.core_categories) and not (
-                han and e.ordinary and context.from_brands):
+                han and (e.ordinary or c.weak) and context.from_brands):
             if not self._common_word(e) and (e.role != Role.SUBMARK or e.brand.core_categories & CHARACTER_CATEGORIES):
                 # a proper name in the brand's own field: a character (Elsa) or the brand itself;
                 # a product-line name alone (Maya, Kelly) needs more

@@ -80,6 +80,8 @@ NEGATIVE = [
     ("Mind haker laptop skin", "Computers", "five-letter names: a changed consonant makes another word (Haier)"),
     ("Bloodstone pendant in silver", "Jewellery", "two everyday words written as one are a word, not a typo (Blundstone)"),
     ("Speed cube 3x3, cubo magico", None, "a name with its last letters cut off is how other words begin (MagicOS)"),
+    ("七夕限定 果汁饮料 礼盒装", "饮料", "七夕, the Qixi festival, sounds like 七喜 (7 Up) but is an everyday word"),
+    ("农家散养土鸡蛋 30枚", "食品", "散养, free-range, sounds like 三养 (Samyang) but is an everyday word"),
 ]
 
 

@@ -65,6 +65,17 @@ def test_pickled_boundaries_cut_the_same(both) -> None:
     for s in SENTENCES:
         assert back.cut(s) == ours.cut(s)
     assert back.freq("耐克") == ours.freq("耐克")
+    assert back._proper == ours._proper
+
+
+def test_everyday_words_are_told_from_names(both) -> None:
+    ours, _ = both
+    assert ours.everyday_word("七夕")       # the Qixi festival (frequency 37, a time word)
+    assert ours.everyday_word("散养")       # free-range (5, a verb)
+    assert ours.everyday_word("手机")       # frequent
+    assert not ours.everyday_word("奈克")   # a transliterated name (2): how Nike gets misspelt
+    assert not ours.everyday_word("香奈尔") # a person's name (9): how Chanel gets misspelt
+    assert not ours.everyday_word("阿迪达丝")  # not in the dictionary at all
 
 
 def test_block_class_is_jiebas() -> None:

@@ -528,8 +528,8 @@ class HanSoundShapeMatcher(BrandMatcher):
                     same = sum(a == b for a, b in zip(text, e.key))
                     if same * 2 < len(e.key) or (len(e.key) == 2 and same == 0):
                         continue
-                    if index.boundaries.is_word(text, 50):
-                        continue  # an ordinary word that happens to sound or look alike
+                    if index.boundaries.everyday_word(text):
+                        continue  # an everyday word that happens to sound or look alike (七夕 is not 七喜)
                     if kind[0] == MatchType.HOMOPHONE:
                         explain = (MatchType.HOMOPHONE, 0.85, "same sound (pinyin " + " ".join(pinyin_of(e.key) or []) + ")")
                     else:

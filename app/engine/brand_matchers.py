@@ -156,11 +156,9 @@ class LatinNameMatcher(BrandMatcher):
         one goes on (most words start no name)."""
         latin, goes_on = index.latin, index.latin_trie.match
         readings = index_cache(index, "latin_words")
-        seen = list(map(readings.get, words))
+        seen = list(map(readings.get, words))  # one C pass; a new word is read once
         if None in seen:
-            for k, w in enumerate(words):
-                if seen[k] is None:
-                    seen[k] = readings[w] = LatinNameMatcher._word_reading(w, index)
+            seen = [r if r is not None else LatinNameMatcher.reading(w, index) for r, w in zip(seen, words)]
         found: list[tuple[int, int, int, int | None, str]] = []  # (end, -length, i, j, key)
         last = len(words) - 1
         # where each word starts, counting the words' letters only (joined, as keys are)

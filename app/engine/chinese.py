@@ -14,6 +14,8 @@ from math import log
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from app.engine.memory import remembered
+
 if TYPE_CHECKING:
     import jieba
 
@@ -174,14 +176,17 @@ def jieba_with(extra_words: list[str]) -> jieba.Tokenizer:
 PROPER_NOUN_TAGS = frozenset({"nr", "nrfg", "nrt", "ns", "nt", "nz"})
 
 
-def _proper_nouns(tok: jieba.Tokenizer) -> frozenset[str]:
-    """The words jieba's dictionary tags as proper nouns (112,000 of its 349,000; 102,000
-    of them less frequent than 50)."""
+@cache
+def _rare_proper_nouns() -> frozenset[str]:
+    """The words jieba's dictionary tags as proper nouns and counts less than 50 times
+    (102,000 of its 349,000 words; frequent words are everyday words whatever their tag).
+    Read once per process: a list change leaves them as they are."""
+    base = _base_dictionary()
     found = set()
-    with tok.get_dict_file() as fh:
+    with base.get_dict_file() as fh:
         for raw in fh:
             parts = raw.decode("utf-8").split()
-            if len(parts) >= 3 and parts[2] in PROPER_NOUN_TAGS:
+            if len(parts) >= 3 and parts[2] in PROPER_NOUN_TAGS and base.FREQ.get(parts[0], 0) < 50:
                 found.add(parts[0])
     return frozenset(found)
 
@@ -201,8 +206,7 @@ class WordBoundaries:
     def __init__(self, extra_words: list[str]) -> None:
         tok = jieba_with(extra_words)
         self._set({w: f for w, f in tok.FREQ.items() if f}, tok.total)
-        # the proper nouns everyday_word asks about: the frequent words are everyday words anyway
-        self._proper = frozenset(w for w in _proper_nouns(tok) if self._freq.get(w, 0) < 50)
+        self._proper = _rare_proper_nouns()  # the proper nouns everyday_word asks about
 
     def _set(self, freq: dict[str, int], total: int, longest: dict[str, int] | None = None) -> None:
         self._freq = freq
@@ -237,9 +241,9 @@ class WordBoundaries:
 
     def everyday_word(self, word: str) -> bool:
         """A word of jieba's dictionary that names nothing: frequent (50 and over), or tagged
-        as no proper noun (七夕, the Qixi festival; 散养, free-range). Transliterated and other
-        names are not (奈克, 香奈尔 at frequencies 2 and 9: how brand names get misspelt).
-        For a text that is no name of the list: those are in the dictionary too."""
+        as no proper noun (七夕, the Qixi festival; 散养, free-range). A rare word tagged as a
+        name, often a transliteration, is not: that is how brand names get misspelt. For a
+        text that is no name of the list: the list's names are in the dictionary too."""
         f = self._freq.get(word, 0)
         return f >= 50 or (f > 0 and word not in self._proper)
 
@@ -249,12 +253,7 @@ class WordBoundaries:
         dictionary's words, any other character a word of its own (a window of Han text
         holds no space, letter or digit). Remembered per text: a window around a name
         recurs in many sentences (56% of them in the benchmark's listings at 50k brands)."""
-        spans = self._cuts.get(text)
-        if spans is None:
-            if len(self._cuts) >= 100_000:
-                self._cuts.clear()
-            spans = self._cuts[text] = tuple(self._cut(text))
-        return spans
+        return remembered(self._cuts, text, lambda: tuple(self._cut(text)), 100_000)
 
     def clear(self) -> None:
         self._cuts.clear()

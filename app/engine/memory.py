@@ -1,4 +1,5 @@
-"""Keeping the garbage collector's full collections off a loaded engine.
+"""Keeping the garbage collector's full collections off a loaded engine, and the engine's
+caches of recurring text bounded (`remembered`).
 
 An engine of 100,000 brands is 1.6 million Python objects the collector tracks, none of them
 ever garbage while it is in use. CPython's full collection scans every one of them: 0.65 s
@@ -12,7 +13,9 @@ import ctypes
 import ctypes.util
 import gc
 import threading
+from collections.abc import Callable
 from functools import cache
+from typing import Any
 
 _lock = threading.Lock()
 
@@ -45,3 +48,15 @@ def _malloc_trim():
         return ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6").malloc_trim
     except (OSError, AttributeError):  # not glibc (musl, macOS): nothing to hand back this way
         return None
+
+
+def remembered(cache: dict, key: Any, compute: Callable[[], Any], limit: int) -> Any:
+    """`cache[key]`, computed by `compute()` the first time it is asked for. A cache that
+    has grown to `limit` entries is emptied first: the same texts recur (a seller's brand,
+    the window around a name), but an endless stream of new ones must not grow it for ever."""
+    found = cache.get(key)
+    if found is None:
+        if len(cache) >= limit:
+            cache.clear()
+        found = cache[key] = compute()
+    return found

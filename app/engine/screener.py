@@ -30,6 +30,7 @@ from app.engine.context import (
 )
 from app.engine.document import FieldDoc, split_words
 from app.engine.gate import Gate
+from app.engine.memory import remembered
 from app.engine.models import (
     Brand,
     BrandRef,
@@ -292,12 +293,8 @@ class Engine:
         """Brands the seller's own brand field names: by any of their names, or a name the
         field starts with ("Hape International" is Hape, "Revell-Monogram" is Revell).
         Remembered per brand text: a catalogue names the same few brands in every row."""
-        found = self._own_cache.get(seller_brand)
-        if found is None:
-            if len(self._own_cache) >= 10_000:
-                self._own_cache.clear()
-            found = self._own_cache[seller_brand] = frozenset(self._read_own_brands(seller_brand))
-        return found
+        return remembered(self._own_cache, seller_brand,
+                          lambda: frozenset(self._read_own_brands(seller_brand)), 10_000)
 
     def _read_own_brands(self, seller_brand: str) -> set[str]:
         ids = self.index.resolve_brand_names([seller_brand])

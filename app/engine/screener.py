@@ -215,7 +215,7 @@ class Engine:
                 if doc is None:
                     continue
                 if doc.field != fld or doc.index != index:
-                    doc = doc.for_field(fld, index)
+                    doc = doc.remember(("as", fld, index), lambda: doc.for_field(fld, index))
                 out.append(Segment(doc, base, cands, sens))
         return out
 
@@ -271,19 +271,21 @@ class Engine:
         for seg, doc, cands, prep in zip(segments, docs, per_doc, preps):
             kept: list[tuple[Candidate, list[str]]] = []
             mine: list[tuple[Candidate, list[str]]] = []
-            for c, ambiguous, unit, surface in zip(cands, prep.ambiguous, prep.unit, prep.surfaces):
+            for c, ambiguous, grounds, unit, surface in zip(cands, prep.ambiguous, prep.grounds, prep.unit,
+                                                           prep.surfaces):
                 if c.entry.brand.id in own or (own_text and surface == own_text):
                     mine.append((c, []))
                     continue
                 if unit:
                     continue  # a short name after a number is a unit: 1.5 HP
-                evidence = self._evidence(doc, c, plain, context, prep.near, names_seen) if ambiguous else []
+                evidence = self._evidence(doc, c, grounds, plain, context, prep.near, names_seen) if ambiguous else []
                 if evidence is None:
                     continue
                 kept.append((c, evidence))
-            doc_hits = [self._brand_hit(doc, c, evidence, authorized) for c, evidence in resolve_overlaps(kept)]
-            hits.extend(shift(chain_compatibility(doc, doc_hits), seg.base))
-            if suppressed is not None:
+            if kept:
+                doc_hits = [self._brand_hit(doc, c, evidence, authorized) for c, evidence in resolve_overlaps(kept)]
+                hits.extend(shift(chain_compatibility(doc, doc_hits), seg.base))
+            if mine and suppressed is not None:
                 for c, evidence in resolve_overlaps(mine):
                     suppressed.append((shift([self._brand_hit(doc, c, evidence, authorized)], seg.base)[0],
                                        {"kind": "own_brand", "brand": listing.brand}))
@@ -313,12 +315,14 @@ class Engine:
     def _prepare(self, doc: FieldDoc, cands: list[Candidate]) -> _Prepared:
         ambiguous = [self._ambiguous(doc, c) for c in cands]
         plain = [c for c, a in zip(cands, ambiguous) if not a]
+        grounds = tuple((self._grounds(doc, c) or None) if a else None for c, a in zip(cands, ambiguous))
         surfaces = []
         for c in cands:
             o0, o1 = doc.orig_span(c.start, c.end)
             surfaces.append(doc.original[o0:o1].casefold().strip())
         return _Prepared(
             ambiguous=tuple(ambiguous),
+            grounds=grounds,
             unit=tuple(self._short(c) and doc.text[:c.start].rstrip()[-1:].isdigit() for c in cands),
             surfaces=tuple(surfaces),
             near=[(c.start, c.end, c.entry.brand) for c in plain],
@@ -328,19 +332,35 @@ class Engine:
             seen=tuple((c.entry.brand.id, c.entry.key) for c in cands if not c.weak),
         )
 
-    def _evidence(self, doc: FieldDoc, c: Candidate, plain: set[str], context: ListingContext,
-                  near: list, names_seen: dict[str, set[str]]) -> list[str] | None:
-        """Why an ambiguous candidate (see _ambiguous) is taken as the brand; None when it
-        should not be reported."""
+    def _grounds(self, doc: FieldDoc, c: Candidate) -> _Grounds:
         e = c.entry
+        han = not e.key.isascii()
+        common = self._common_word(e)
+        return _Grounds(
+            disguised=c.disguised and not c.weak,
+            self_evident=(e.brand.id, e.key) in self.index.self_evident,
+            model=doc.remember(("model", c.end, han), lambda: model_follows(doc, c.end, han=han)),
+            context_word=None if common else doc.remember(("context",), lambda: brand_context(doc)),
+            proper=not common and (e.role != Role.SUBMARK or bool(e.brand.core_categories & CHARACTER_CATEGORIES)),
+            emphasised=emphasised(doc, c.start, c.end),
+        )
+
+    def _evidence(self, doc: FieldDoc, c: Candidate, grounds: _Grounds | None, plain: set[str],
+                  context: ListingContext, near: list, names_seen: dict[str, set[str]]) -> list[str] | None:
+        """Why an ambiguous candidate (see _ambiguous) is taken as the brand; None when it
+        should not be reported. `grounds`: what its sentence offers (None: nothing)."""
+        e = c.entry
+        if grounds is None and not near and e.brand.id not in plain and len(names_seen.get(e.brand.id, ())) < 2:
+            return None  # neither its sentence nor the rest of the listing speaks for it
+        g = grounds or _NO_GROUNDS
         evidence: list[str] = []
         han = not e.key.isascii()
         cats = context.categories
         # contradicted only when neither the seller's category nor the product words fit
         fits_category = not context.any_categories or bool(context.any_categories & e.brand.category_set)
-        if c.disguised and not c.weak and fits_category:
+        if g.disguised and fits_category:
             evidence.append("written in disguise")
-        if (e.brand.id, e.key) in self.index.self_evident:
+        if g.self_evident:
             evidence.append(f"contains the name {e.brand.name}")
         if e.brand.id in plain:
             evidence.append(f"another {e.brand.name} name appears in the listing")
@@ -355,23 +375,22 @@ class Engine:
                 evidence.append(f"listed next to {other.name}, a brand of the same kind")
                 break
         category_agrees = bool(cats & e.brand.category_set)
-        if doc.remember(("model", c.end, han), lambda: model_follows(doc, c.end, han=han)) and (category_agrees or (
+        if g.model and (category_agrees or (
                 not context.any_categories and is_tech(e.brand) and not self._short(c))):
             evidence.append("followed by a model designation")
         # "genuine", "正品" anywhere in the field back a name, not an everyday word (Animal)
-        word = doc.remember(("context",), lambda: brand_context(doc)) if category_agrees and not self._common_word(e) else None
-        if word:
-            evidence.append(f"'{word}' says a branded product is meant")
+        if category_agrees and g.context_word:
+            evidence.append(f"'{g.context_word}' says a branded product is meant")
         # a Chinese everyday word (英雄 hero, 小米 millet) or a loose reading (致悦, a Fiat model,
         # sounds like 紫悦 of My Little Pony) is taken for a name only in a category the seller
         # gave or the words show, not one guessed from other brands in the listing
         if cats & (e.brand.category_set if han else e.brand.core_categories) and not (
                 han and (e.ordinary or c.weak) and context.from_brands):
-            if not self._common_word(e) and (e.role != Role.SUBMARK or e.brand.core_categories & CHARACTER_CATEGORIES):
+            if g.proper:
                 # a proper name in the brand's own field: a character (Elsa) or the brand itself;
                 # a product-line name alone (Maya, Kelly) needs more
                 evidence.append("a name, not a common word, in a category the brand mainly sells in")
-            elif emphasised(doc, c.start, c.end):
+            elif g.emphasised:
                 evidence.append("written in capitals, in a category the brand mainly sells in")
         return evidence or None
 
@@ -480,13 +499,32 @@ class Engine:
 
 
 @dataclass(frozen=True, slots=True)
+class _Grounds:
+    """What a sentence alone offers as evidence for an ambiguous candidate in it; whether
+    each counts depends on the listing (its category above all), see Engine._evidence."""
+
+    disguised: bool           # written in disguise, and read firmly
+    self_evident: bool        # this name contains the brand's own name
+    model: bool               # a model designation follows
+    context_word: str | None  # a word saying a branded product is meant ("genuine"), for a proper name
+    proper: bool              # a proper name in the brand's own field (a character, the brand itself)
+    emphasised: bool          # written in capitals in a field that is not shouting
+
+    def __bool__(self) -> bool:
+        return (self.disguised or self.self_evident or self.model or self.context_word is not None
+                or self.proper or self.emphasised)
+
+
+@dataclass(frozen=True, slots=True)
 class _Prepared:
-    """Per candidate of a sentence, in order: needs evidence from the listing (ambiguous), is
-    a short name after a number (unit), its original text folded for comparison (surfaces);
+    """Per candidate of a sentence, in order: needs evidence from the listing (ambiguous),
+    what the sentence itself offers as such evidence (grounds), is a short name after a
+    number (unit), its original text folded for comparison (surfaces);
     and for the sentence: its unambiguous names (near, plain, named_plainly) and the
     (brand, key) pairs read firmly (seen)."""
 
     ambiguous: tuple[bool, ...]
+    grounds: tuple[_Grounds | None, ...]  # per ambiguous candidate; None for the others
     unit: tuple[bool, ...]
     surfaces: tuple[str, ...]
     near: list[tuple[int, int, Brand]]
@@ -496,6 +534,7 @@ class _Prepared:
 
 
 _PREPARED = ("prepared",)
+_NO_GROUNDS = _Grounds(False, False, False, None, False, False)
 
 _FIELD_ORDER = {Field.TITLE: 0, Field.BULLETS: 1, Field.DESCRIPTION: 2, Field.SEARCH_TERMS: 3}
 
@@ -507,8 +546,8 @@ def resolve_overlaps(items, key=None):
         obj = item[0]
         return (obj.start, obj.end, obj.score) if key is None else key(obj)
 
-    if not items:
-        return []
+    if len(items) < 2:
+        return list(items)
     spans = [span(it) for it in items]
     order = sorted(range(len(items)), key=lambda k: (-(spans[k][1] - spans[k][0]), -spans[k][2], spans[k][0]))
     taken = bytearray(max(e for _, e, _ in spans) + 1)
@@ -548,10 +587,9 @@ def chain_compatibility(doc: FieldDoc, hits: list[Hit]) -> list[Hit]:
 
 # Sentence ends where a field may be cut: after two word characters and . ! ? ; followed
 # by white space (so "L.E.G.O" and "N. I. K. E." stay whole), or after Chinese 。！？；
-# The regex finds the marks; the two word characters before one are checked in place
-# (a look-behind on every character of the text cost five times as much).
-_CHUNK_MARK = re.compile(r"[.!?;。！？；]\s*")
-_HAN_STOPS = frozenset("。！？；")
+# The look-behind is tried only where a mark stands (leading with it, the regex tried it
+# at every character of the text, five times the cost).
+_CHUNK_MARK = re.compile(r"[.!?;](?<=\w\w.)\s+|[。！？；]")
 
 
 _NOTHING: tuple = (None, [], [])
@@ -564,24 +602,13 @@ def split_chunks(text: str) -> list[tuple[int, str]]:
     out = []
     pos = 0
     for m in _CHUNK_MARK.finditer(text):
-        mark, after = m.span()
-        if text[mark] in _HAN_STOPS:
-            cut = nxt = mark + 1
-        elif after == mark + 1 or mark < 2 or not _wordish(text[mark - 2]) or not _wordish(text[mark - 1]):
-            continue
-        else:
-            cut, nxt = mark + 1, after
+        cut = m.start() + 1
         if cut > pos:
             out.append((pos, text[pos:cut]))
-        pos = nxt
+        pos = m.end()
     if pos < len(text):
         out.append((pos, text[pos:]))
     return out
-
-
-def _wordish(c: str) -> bool:
-    """A character regular expressions call a word character (\\w)."""
-    return c.isalnum() or c == "_"
 
 
 def _own_brand_pattern(brand: str) -> re.Pattern[str] | None:

@@ -34,6 +34,19 @@ def test_span_points_at_original_characters():
     assert "x Her\u200bmès y"[s:e] == "Her\u200bmès"
 
 
+
+def test_a_character_that_changes_length_is_mapped_the_first_time_it_is_seen():
+    """fold learns which characters fold to none or several as it meets them; the text in
+    which one first appears must already take the offset map (and every later text too)."""
+    for text in ("型号\ufb03ce款", "再\ufb03ce一次", "\u2169\u200d号"):  # ﬃ ligature, Roman numeral ten, zero-width joiner
+        f = fold(text)
+        for word in ("ffice", "x"):
+            if word in f.text:
+                i = f.text.index(word)
+                s, e = f.span(i, i + len(word))
+                assert fold(text[s:e]).text == word, (text, word)
+        assert f.src is not None and len(f.src) == len(f.text), text
+
 texts = st.text(
     alphabet=st.one_of(
         st.characters(codec="utf-8", exclude_categories=("Cs",)),

@@ -62,6 +62,9 @@ HAN_UNITS = frozenset("个件斤只片寸包袋支盒套装克瓶条双米号码
 _MODEL = re.compile(r"^(?=[a-z]*\d)[a-z0-9]{1,12}$")
 
 
+_NO_CATEGORIES: frozenset[str] = frozenset()
+
+
 class CategoryMap:
     """Maps a seller's free-text category (English or Chinese), or the product words of a
     title, to product category ids: one Aho-Corasick pass over the folded text."""
@@ -75,9 +78,10 @@ class CategoryMap:
                     self._cats.setdefault(k, set()).add(cat)
         self._ac = Automaton(self._cats)
         self._cache: dict[str, frozenset[str]] = {}
+        self._shared: dict[frozenset[str], frozenset[str]] = {}
 
     def __getstate__(self) -> dict:
-        return {**self.__dict__, "_cache": {}}  # a snapshot starts with empty caches
+        return {**self.__dict__, "_cache": {}, "_shared": {}}  # a snapshot starts with empty caches
 
     def categories(self, text: str | None) -> frozenset[str]:
         if not text:
@@ -89,7 +93,13 @@ class CategoryMap:
         hit = self._cache.get(text) if short else None
         if hit is not None:
             return hit
-        t = fold(text).text
+        out = self.categories_folded(fold(text).text)
+        if short and len(self._cache) < 50_000:
+            self._cache[text] = out
+        return out
+
+    def categories_folded(self, t: str) -> frozenset[str]:
+        """The categories of already folded text."""
         found: set[str] = set()
         for end, key in self._ac.iter(t):
             start = end - len(key) + 1
@@ -97,10 +107,11 @@ class CategoryMap:
             if key[0].isascii() and key[0].isalnum() and start > 0 and t[start - 1].isascii() and t[start - 1].isalnum():
                 continue
             found |= self._cats[key]
+        if not found:
+            return _NO_CATEGORIES
         out = frozenset(found)
-        if short and len(self._cache) < 50_000:
-            self._cache[text] = out
-        return out
+        # one object per distinct set: every remembered sentence holds its set
+        return self._shared.setdefault(out, out) if len(self._shared) < 4096 else out
 
 
 def tokens_before(doc: FieldDoc, start: int, limit: int = 8) -> list[tuple[Token, int | None]]:

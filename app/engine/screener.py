@@ -132,7 +132,7 @@ class Engine:
         seller's own brand, allowlisted phrases) come back in `suppressed` with the reason."""
         t0 = time.perf_counter()
         suppressed: list[tuple[Hit, dict]] | None = [] if explain else None
-        segments = self._segments(listing)
+        segments, product_words = self._segments(listing)
         sensitive = self._sensitive_hits(segments)
         # hits inside the seller's own brand name are not risks: sensitive words ("Sale Funda",
         # "Best Choice Products" are names, not claims) nor brand names ("Big Cherry" is not
@@ -149,7 +149,7 @@ class Engine:
                     mask.extend(bytes(h.end - len(mask)))
                 mask[h.start:h.end] = b"\x01" * (h.end - h.start)
         # a brand named as part of contact details (WhatsApp +852 ...) is reported as contact info
-        brands = [h for h in self._brand_hits(listing, segments, suppressed)
+        brands = [h for h in self._brand_hits(listing, segments, product_words, suppressed)
                   if (h.field, h.index) not in contact or contact[(h.field, h.index)].find(1, h.start, h.end) == -1]
         if own_brand is not None:
             brands = _drop_inside(listing, brands, own_brand, suppressed, mine)
@@ -187,11 +187,13 @@ class Engine:
         return _drop_inside(listing, hits, self._allow, suppressed,
                             lambda text: {"kind": "allowlist", "phrase": self._allow_names.get(text.casefold(), text)})
 
-    def _segments(self, listing: Listing) -> list[Segment]:
+    def _segments(self, listing: Listing) -> tuple[list[Segment], frozenset[str]]:
         """The listing's fields cut into sentences, each matched once and remembered: the
         same sentence in many listings (shared bullets, boilerplate) is matched only once.
-        Only sentences with something found are returned."""
+        Returns the sentences with something found, and the product categories that the
+        words of the title and bullets name (read per sentence too)."""
         out: list[Segment] = []
+        product_words: frozenset[str] = frozenset()
         cache = self._chunk_cache
         for fld, index, text in listing.fields():
             for base, chunk in split_chunks(text):
@@ -201,23 +203,31 @@ class Engine:
                     parts = split_words(folded.text)
                     run = self.gate.plan(folded.text, parts[1::2])
                     sens = self.sensitive.find_text(folded.text)
+                    # product words are read in the title and bullets only (None: not read yet)
+                    cats = self.categories.categories_folded(folded.text) if fld in _PRODUCT_FIELDS else None
                     if run or sens:
                         doc = FieldDoc.build(fld, index, chunk, folded, parts)
                         cands = [c for m in run for c in m.find(doc, self.index)]
-                        found = (doc if cands or sens else None, cands, sens)
+                        found = (doc if cands or sens else None, cands, sens, cats)
                     else:
-                        found = _NOTHING
+                        found = _NOTHING if cats is None else (None, (), (), cats) if cats else _NOTHING_READ
                     if self._cache_size:
                         if len(cache) >= self._cache_size:
                             cache.clear()
                         cache[chunk] = found
-                doc, cands, sens = found
+                doc, cands, sens, cats = found
+                if fld in _PRODUCT_FIELDS:
+                    if cats is None:  # first seen in the description
+                        cats = self.categories.categories_folded(fold(chunk).text)
+                        if self._cache_size:
+                            cache[chunk] = (doc, cands, sens, cats)
+                    product_words |= cats
                 if doc is None:
                     continue
                 if doc.field != fld or doc.index != index:
                     doc = doc.remember(("as", fld, index), lambda: doc.for_field(fld, index))
                 out.append(Segment(doc, base, cands, sens))
-        return out
+        return out, product_words
 
     def clear_cache(self) -> None:
         self._chunk_cache.clear()
@@ -237,17 +247,17 @@ class Engine:
         }
 
     # ---- brands -------------------------------------------------------------------
-    def _brand_hits(self, listing: Listing, segments: list[Segment],
+    def _brand_hits(self, listing: Listing, segments: list[Segment], text_cats: frozenset[str],
                     suppressed: list[tuple[Hit, dict]] | None = None) -> list[Hit]:
-        """Brand hits of the listing; the seller's own brand goes to `suppressed` instead."""
+        """Brand hits of the listing; the seller's own brand goes to `suppressed` instead.
+        `text_cats`: the categories the product words of its title and bullets name."""
         docs = [seg.doc for seg in segments]
         per_doc = [seg.brand for seg in segments]
 
         own = self._own_brands(listing.brand) if listing.brand else frozenset()
         own_text = listing.brand.casefold().strip() if listing.brand else None
         authorized = self.index.resolve_brand_names(list(listing.authorized_brands))
-        # the seller's category, and the one read from the product words of title and bullets
-        text_cats = self.categories.categories(" ".join([listing.title, *listing.bullets]))
+        # the seller's category, or else the one read from the product words of title and bullets
         cats = self.categories.categories(listing.category) or text_cats
         # brands named unambiguously somewhere in the listing: evidence for their ambiguous names
         plain: set[str] = set()
@@ -592,7 +602,9 @@ def chain_compatibility(doc: FieldDoc, hits: list[Hit]) -> list[Hit]:
 _CHUNK_MARK = re.compile(r"[.!?;](?<=\w\w.)\s+|[。！？；]")
 
 
-_NOTHING: tuple = (None, [], [])
+_NOTHING: tuple = (None, (), (), None)  # a sentence with nothing found, product words not read
+_NOTHING_READ: tuple = (None, (), (), frozenset())  # ... and none among them
+_PRODUCT_FIELDS = (Field.TITLE, Field.BULLETS)  # where product words tell the category
 
 
 def split_chunks(text: str) -> list[tuple[int, str]]:

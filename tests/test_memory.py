@@ -80,3 +80,27 @@ def test_a_remembered_sentence_is_left_out_of_full_collections():
     assert all(len(p) > 3 for p in parts)
     gc.collect()
     assert [gc.is_tracked(p) for p in parts] == [False] * len(parts)
+
+
+def test_after_settle_young_collections_are_rare():
+    """A screening allocates thousands of short-lived containers; once an engine is loaded
+    the collector should not stop every 700 of them (CPython's default)."""
+    before = gc.get_threshold()
+    collections = []
+
+    def count(phase, info):
+        if phase == "start":
+            collections.append(info["generation"])
+
+    try:
+        gc.set_threshold(700, 10, 10)
+        settle()
+        gc.callbacks.append(count)
+        kept = [[i] for i in range(memory.YOUNG_THRESHOLD // 2)]  # tracked objects, alive
+        assert len(kept) == memory.YOUNG_THRESHOLD // 2
+        assert collections == []  # with the default, 7 young collections would have run
+    finally:
+        if count in gc.callbacks:
+            gc.callbacks.remove(count)
+        gc.set_threshold(*before)
+        gc.unfreeze()

@@ -46,3 +46,14 @@ def test_brand_in_search_terms_is_a_policy_hit(engine):
     # the seller's own brand is fine in search terms
     res = engine.screen(Listing(title="Running shoes", search_terms="nike running shoes", brand="Nike"))
     assert not [h for h in res.hits if h.rule == "amz-search-terms-brand"]
+
+
+@pytest.mark.parametrize("text", [
+    "WARM WOOL SOCKS for winter", "plain lower case", "", "ÉTÉ Été straße ΑΘΗΝΑ αθηνα МОСКВА москва",
+    "耐克 NIKE 运动鞋 shoes", "Ⅻ ﬃ ǅ Σσς", "MiXeD 123 !!! _ Ω",
+])
+def test_letter_counts_agree_with_the_letter_classes(text):
+    """letter_counts takes a bytes shortcut for ASCII text and counts runs otherwise; both
+    must count what the _UPPER and _LOWER classes say, one letter at a time."""
+    from app.engine.policy import _LOWER, _UPPER, letter_counts
+    assert letter_counts(text) == (len(_UPPER.findall(text)), len(_LOWER.findall(text)))

@@ -64,9 +64,24 @@ _UPPER = re.compile(r"[A-Z\u00C0-\u00DE\u0391-\u03A9\u0410-\u042F]")
 _LOWER = re.compile(r"[a-z\u00DF-\u00FF\u03B1-\u03C9\u0430-\u044F]")
 
 
+_UPPER_RUNS = re.compile(_UPPER.pattern + "+")
+_LOWER_RUNS = re.compile(_LOWER.pattern + "+")
+_ASCII_UPPER = bytes(range(ord("A"), ord("Z") + 1))
+_ASCII_LOWER = bytes(range(ord("a"), ord("z") + 1))
+
+
+def letter_counts(text: str) -> tuple[int, int]:
+    """(capitals, small letters) of the scripts _UPPER and _LOWER cover. ASCII text (most
+    bullets) is counted by deleting each kind with a bytes translate: one character-list
+    per letter from findall cost 15 us per bullet."""
+    if text.isascii():
+        b = text.encode("ascii")
+        return len(b) - len(b.translate(None, _ASCII_UPPER)), len(b) - len(b.translate(None, _ASCII_LOWER))
+    return sum(map(len, _UPPER_RUNS.findall(text))), sum(map(len, _LOWER_RUNS.findall(text)))
+
+
 def _all_caps(text: str, value: str) -> list[PolicyFinding]:
-    upper = len(_UPPER.findall(text))
-    lower = len(_LOWER.findall(text))
+    upper, lower = letter_counts(text)
     if upper + lower < 12:
         return []
     share = upper / (upper + lower)

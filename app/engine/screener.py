@@ -325,7 +325,7 @@ class Engine:
     def _prepare(self, doc: FieldDoc, cands: list[Candidate]) -> _Prepared:
         ambiguous = [self._ambiguous(doc, c) for c in cands]
         plain = [c for c, a in zip(cands, ambiguous) if not a]
-        grounds = tuple((self._grounds(doc, c) or None) if a else None for c, a in zip(cands, ambiguous))
+        grounds = tuple(self._grounds(doc, c) if a else None for c, a in zip(cands, ambiguous))
         surfaces = []
         for c in cands:
             o0, o1 = doc.orig_span(c.start, c.end)
@@ -342,18 +342,22 @@ class Engine:
             seen=tuple((c.entry.brand.id, c.entry.key) for c in cands if not c.weak),
         )
 
-    def _grounds(self, doc: FieldDoc, c: Candidate) -> _Grounds:
+    def _grounds(self, doc: FieldDoc, c: Candidate) -> _Grounds | None:
+        """What the sentence offers for an ambiguous candidate; None: nothing (the usual
+        case: an everyday word such as ring or boots, written as such)."""
         e = c.entry
         han = not e.key.isascii()
         common = self._common_word(e)
-        return _Grounds(
-            disguised=c.disguised and not c.weak,
-            self_evident=(e.brand.id, e.key) in self.index.self_evident,
-            model=doc.remember(("model", c.end, han), lambda: model_follows(doc, c.end, han=han)),
-            context_word=None if common else doc.remember(("context",), lambda: brand_context(doc)),
-            proper=not common and (e.role != Role.SUBMARK or bool(e.brand.core_categories & CHARACTER_CATEGORIES)),
-            emphasised=emphasised(doc, c.start, c.end),
-        )
+        disguised = c.disguised and not c.weak
+        self_evident = (e.brand.id, e.key) in self.index.self_evident
+        model = doc.remember(("model", c.end, han), lambda: model_follows(doc, c.end, han=han))
+        context_word = None if common else doc.remember(("context",), lambda: brand_context(doc))
+        proper = not common and (e.role != Role.SUBMARK or bool(e.brand.core_categories & CHARACTER_CATEGORIES))
+        # capitals count only for a name that is no proper name (see _evidence)
+        capitals = not proper and emphasised(doc, c.start, c.end)
+        if not (disguised or self_evident or model or context_word is not None or proper or capitals):
+            return None
+        return _Grounds(disguised, self_evident, model, context_word, proper, capitals)
 
     def _evidence(self, doc: FieldDoc, c: Candidate, grounds: _Grounds | None, plain: set[str],
                   context: ListingContext, near: list, names_seen: dict[str, set[str]]) -> list[str] | None:
@@ -518,11 +522,7 @@ class _Grounds:
     model: bool               # a model designation follows
     context_word: str | None  # a word saying a branded product is meant ("genuine"), for a proper name
     proper: bool              # a proper name in the brand's own field (a character, the brand itself)
-    emphasised: bool          # written in capitals in a field that is not shouting
-
-    def __bool__(self) -> bool:
-        return (self.disguised or self.self_evident or self.model or self.context_word is not None
-                or self.proper or self.emphasised)
+    emphasised: bool          # written in capitals in a field that is not shouting (asked of no proper name)
 
 
 @dataclass(frozen=True, slots=True)

@@ -1,7 +1,8 @@
 """The engine's shortcuts give what their plain definitions give.
 
 Each fast path (the gate that skips matchers, the sentence split, the walk over words that
-finds where names start, the typo candidate buckets, the near-homophone pair test) is
+finds where names start, the typo candidate buckets, the near-homophone pair test, the
+answers kept for the common vocabulary) is
 checked here against
 a direct statement of the same rule, on real listing text and on generated text. A shortcut
 that dropped a single finding would fail one of these.
@@ -20,10 +21,12 @@ from hypothesis import strategies as st
 from rapidfuzz.distance import OSA
 
 from app.engine.brand_matchers import (
+    NO_READING,
     SIMILAR_INITIALS,
     FuzzyMatcher,
     HanNearSoundMatcher,
     LatinNameMatcher,
+    TokenMatcher,
     _fused,
 )
 from app.engine.chinese import syllable_parts
@@ -320,3 +323,35 @@ def test_han_runs_on_real_text():
     for text in texts:
         doc = FieldDoc.build(Field.TITLE, None, text)
         assert doc.han == _han_by_definition(doc.text), text
+
+
+# ---- the common vocabulary's kept answers -----------------------------------------------
+
+def test_vocabulary_seeds_answer_as_the_readers_do(engine):
+    """What the engine keeps for the common vocabulary (frequent words, numbers) must be
+    what each reader answers for the word: the gate's flags, the Latin walk's reading, and
+    for the token matchers 'nothing' only where their lookup finds nothing."""
+    import pickle
+
+    from app.engine import gate as gate_module
+
+    index = engine.index
+    assert len(index.vocabulary) > 50_000
+    kept = sorted(index.seeds["gate"])
+    assert kept, "some common words start a name (the, north...)"
+    rng = random.Random(4)
+    words = rng.sample(sorted(index.vocabulary), 1500) + rng.sample(kept, min(500, len(kept)))
+    token = [m for m in engine.matchers if isinstance(m, TokenMatcher)]
+    copy = pickle.loads(pickle.dumps(engine.index))  # as a snapshot reads it back
+    for w in words:
+        reading = LatinNameMatcher._word_reading(w, index)
+        finds = {m.name: m.lookup(w, index) for m in token}
+        flags = ((gate_module._NAME if reading[0] or reading[1] else 0) | (gate_module._STARTS if reading[2] else 0)
+                 | (gate_module._WORD if any(finds.values()) else 0))
+        for ix in (index, copy):
+            assert ix.seeded("gate", w, 0) == flags, w
+            assert ix.seeded("latin_words", w, NO_READING) == reading, w
+            for m in token:
+                seeded = ix.seeded(m.name, w, ())
+                assert seeded is None or (seeded == () and finds[m.name] == ()), (m.name, w)
+    assert index.seeded("gate", "zqxvkarolinq", 0) is None  # no vocabulary word: asked afresh

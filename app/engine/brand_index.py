@@ -10,7 +10,7 @@ from array import array
 from collections import defaultdict
 from collections.abc import Collection
 from pathlib import Path
-from typing import NamedTuple, TypeVar
+from typing import Any, NamedTuple, TypeVar
 
 import ahocorasick
 import jellyfish
@@ -133,6 +133,11 @@ class BrandIndex:
         self.name_lookup: dict[str, set[str]] = defaultdict(set)
         self.shape_table = load_shape_table(shape_file)
         self.token_cache: dict[str, dict] = {}
+        # what the word-by-word readers answered for the common vocabulary, worked out once
+        # when the engine is built (Gate.seed_vocabulary) and kept in its snapshot: a new
+        # process, or caches just emptied, start knowing the words most listings are made of
+        self.seeds: dict[str, dict[str, Any]] = {}
+        self.vocabulary: frozenset[str] = frozenset()  # the words the seeds answer for
         # one string object per distinct key while building: a name's key, its lookup key and
         # its key without doubled letters are mostly the same text (at 100,000 brands,
         # 650,000 copies fewer to keep and to read back from a snapshot)
@@ -253,6 +258,16 @@ class BrandIndex:
         self.shape_ac = self.han_ac
         self.mixed_ac = automaton(self.mixed)
         self.sound_ac = automaton(self.sound)
+
+    def seeded(self, name: str, word: str, default: Any) -> Any:
+        """The answer of reader `name` for a word of the common vocabulary, as worked out
+        when the engine was built: None when the word is not one of them (or no answers
+        were kept for that reader), else the kept answer or `default` (the usual, empty
+        one). A kept answer of None means: ask the reader."""
+        seed = self.seeds.get(name)
+        if seed is None or word not in self.vocabulary:
+            return None
+        return seed.get(word, default)
 
     def __getstate__(self) -> dict:
         # a snapshot starts with empty caches, and the tables are packed (see packing.py)

@@ -33,7 +33,7 @@ LATIN_SUFFIX_WORDS = frozenset({"style", "styled", "inspired", "like", "type", "
 HAN_SUFFIXES = ("同款", "风格", "风", "式", "款", "系列", "类", "版", "型")
 
 _FUSED_MODEL = re.compile(r"^[a-z]{0,3}\d[a-z0-9]{0,8}$")
-_NO_READING: tuple = ((), False, False)  # a word that starts no name (most words)
+NO_READING: tuple = ((), False, False)  # a word that starts no name (most words)
 
 LEET = str.maketrans({"0": "o", "1": "i", "3": "e", "4": "a", "5": "s", "7": "t", "8": "b", "9": "g"})
 LEET_L = str.maketrans({"0": "o", "1": "l", "3": "e", "4": "a", "5": "s", "7": "t", "8": "b", "9": "g"})
@@ -163,7 +163,7 @@ class LatinNameMatcher(BrandMatcher):
         last = len(words) - 1
         # where each word starts, counting the words' letters only (joined, as keys are)
         offsets = list(accumulate(map(len, words), initial=0))
-        for i in compress(range(len(words)), map(operator.is_not, seen, repeat(_NO_READING))):
+        for i in compress(range(len(words)), map(operator.is_not, seen, repeat(NO_READING))):
             prefixes, whole, starts_key = seen[i]
             pos, w = offsets[i], words[i]
             for key in prefixes:
@@ -192,7 +192,7 @@ class LatinNameMatcher(BrandMatcher):
         latin = index.latin
         prefixes = tuple(w[:k] for k in range(4, len(w)) if w[:k] in latin and _fused(w, w[:k], index))
         reading = (prefixes, w in latin, index.latin_trie.match(w))
-        return reading if reading != _NO_READING else _NO_READING
+        return reading if reading != NO_READING else NO_READING
 
     @staticmethod
     def reading(t: str, index: BrandIndex) -> tuple[tuple[str, ...], bool, bool]:
@@ -200,7 +200,10 @@ class LatinNameMatcher(BrandMatcher):
         readings = index_cache(index, "latin_words")
         found = readings.get(t)
         if found is None:
-            found = readings[t] = LatinNameMatcher._word_reading(t, index)
+            found = index.seeded("latin_words", t, NO_READING)
+            if found is None:
+                found = LatinNameMatcher._word_reading(t, index)
+            readings[t] = found
         return found
 
     @staticmethod
@@ -279,8 +282,12 @@ class TokenMatcher(BrandMatcher):
         cache = index_cache(index, self.name)
         found = cache.get(t)
         if found is None:
-            found = cache[t] = self.lookup(t, index)
+            found = cache[t] = self._answer(t, index)
         return found
+
+    def _answer(self, t: str, index: BrandIndex) -> tuple[Template, ...]:
+        found = index.seeded(self.name, t, ())  # kept: nothing, for most common words
+        return self.lookup(t, index) if found is None else found
 
     def find(self, doc: FieldDoc, index: BrandIndex) -> list[Candidate]:
         out = []
@@ -289,7 +296,7 @@ class TokenMatcher(BrandMatcher):
         for word, start, end in zip(doc.words, doc.starts, doc.ends):
             found = get(word)  # `cached`, without a call per word
             if found is None:
-                found = cache[word] = self.lookup(word, index)
+                found = cache[word] = self._answer(word, index)
             for entry, match, score, why, disguised, weak in found:
                 out.append(Candidate(start, end, entry, match, score, list(why), disguised, weak))
         return out

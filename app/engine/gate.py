@@ -9,7 +9,7 @@ result is the same as running everything, only sooner. Per-word answers are reme
 from __future__ import annotations
 
 from app.engine.brand_index import BrandIndex
-from app.engine.brand_matchers import BrandMatcher, LatinNameMatcher, TokenMatcher
+from app.engine.brand_matchers import NO_READING, BrandMatcher, LatinNameMatcher, TokenMatcher
 from app.engine.document import HAN_RE, TOKEN_RE
 
 _NAME = 1   # a name can be read from this word alone (LatinNameMatcher)
@@ -45,7 +45,9 @@ class Gate:
         for t in set(toks):
             f = words.get(t)
             if f is None:
-                f = self._classify(t)
+                f = self.index.seeded("gate", t, 0)
+                if f is None:
+                    f = self._classify(t)
                 if len(words) >= self._word_cache_size:
                     words.clear()
                 words[t] = f
@@ -73,3 +75,30 @@ class Gate:
 
     def clear(self) -> None:
         self._words.clear()
+
+    def seed_vocabulary(self, vocabulary: frozenset[str]) -> None:
+        """Work out what each word of `vocabulary` tells the gate and the word-by-word
+        readers, and keep the answers on the index (see BrandIndex.seeded). Only answers
+        that are not the usual empty one are kept; for the token matchers only which words
+        have one (their answers hold list entries, and are worked out again when asked)."""
+        index = self.index
+        index.seeds, index.vocabulary = {}, frozenset()  # asked afresh below
+        self.clear()
+        index.token_cache.clear()
+        flags: dict[str, int] = {}
+        for w in vocabulary:
+            f = self._classify(w)
+            if f:
+                flags[w] = f
+            for m in self._token:
+                m.cached(w, index)  # every reader (_classify stops at the first that finds)
+        seeds: dict[str, dict] = {"gate": flags}
+        if self._names:
+            seeds["latin_words"] = {w: r for w, r in index.token_cache.get("latin_words", {}).items()
+                                    if r != NO_READING and w in vocabulary}
+        for m in self._token:
+            seeds[m.name] = {w: None for w, found in index.token_cache.get(m.name, {}).items()
+                             if found and w in vocabulary}
+        self.clear()
+        index.token_cache.clear()
+        index.seeds, index.vocabulary = seeds, vocabulary

@@ -57,6 +57,8 @@ CHARACTER_CATEGORIES = frozenset({"entertainment", "toys", "gaming"})
 
 _NAME_MATCHER = LatinNameMatcher()
 
+NUMBERS = frozenset(str(n) for n in range(10_000))  # quantities, sizes, prices, years
+
 SEVERITY_WEIGHT = {Severity.HIGH: 0.7, Severity.MEDIUM: 0.3, Severity.LOW: 0.05}
 SEVERITY_RANK = {Severity.HIGH: 2, Severity.MEDIUM: 1, Severity.LOW: 0}
 
@@ -105,6 +107,8 @@ class Engine:
             self.policies_by_field.setdefault(rule.field, []).append(rule)
         self.matchers = matchers
         self.gate = Gate(matchers, self.index)
+        # the words most listings are made of: frequent English words and numbers
+        self.gate.seed_vocabulary(resources.common_words | NUMBERS)
         # allowlisted phrases, longest first so the longest one containing a hit is named
         phrases = sorted({p for p in lists.allow if p.strip()}, key=lambda p: (-len(p), p))
         self._allow = re.compile("|".join(re.escape(p) for p in phrases), re.IGNORECASE) if phrases else None

@@ -52,6 +52,10 @@ class ScreenRequest(BaseModel):
             if len(b) > max_chars:
                 raise LimitError(f"bullets.{i}", f"bullets[{i}] is longer than {max_chars} characters")
 
+    def text_size(self) -> int:
+        """Characters of text to screen."""
+        return len(self.title) + sum(map(len, self.bullets)) + len(self.description) + len(self.search_terms)
+
     def to_listing(self) -> Listing:
         return Listing(
             id=self.id, title=self.title, bullets=tuple(self.bullets), description=self.description,

@@ -156,7 +156,7 @@ class BrandIndex:
                 for n in sm.names:
                     self._add(b, n, sm.name, Role.SUBMARK, zh_words)
 
-        # Chinese names with one character masked, for near-homophones (古奇 for 古驰): a
+        # Chinese names with one character masked, for near-homophones (阿玛里 for 阿玛尼): a
         # window of text is looked up once per position, whatever the size of the list
         # (the masked key carries the final of the masked syllable: only a character with the
         # same final can stand there, so most windows are ruled out by one dict lookup)
@@ -185,7 +185,7 @@ class BrandIndex:
         self._propagate_ordinary()
         self.self_evident = self._names_inside_names()
         self.boundaries = WordBoundaries(zh_words)
-        # Pinyin of Chinese names written in Latin letters (naike, adidasi), unless that
+        # Pinyin of Chinese names written in Latin letters (laolishi for 劳力士), unless that
         # spelling is an English word or already a Latin key of some brand.
         for key, entries in list(self.han.items()):
             syl = pinyin_of(key)
@@ -372,7 +372,7 @@ class BrandIndex:
 
     def _names_inside_names(self) -> set[tuple[str, str]]:
         """(brand id, key) of names that contain another, unambiguous name of the same
-        brand (蒂芙尼蓝 holds 蒂芙尼): such a name carries its own evidence."""
+        brand (Emporio Armani holds Armani): such a name carries its own evidence."""
         plain: dict[str, list[str]] = defaultdict(list)
         for table, minimum in ((self.latin, 4), (self.han, 2)):
             for key, entries in table.items():

@@ -103,7 +103,7 @@ _DISGUISES = ("hidden zero-width", "lookalike characters", "spacing or punctuati
 
 class LatinNameMatcher(BrandMatcher):
     """Names in Latin script: exact, case/spacing/punctuation variants, lookalike letters,
-    derivatives (Nikey, adidasstyle, Gucci-inspired) and pinyin spellings (naike)."""
+    derivatives (Rolexy, rolexstyle, Rolex-inspired) and pinyin spellings (laolishi)."""
 
     name = "latin"
 
@@ -187,7 +187,7 @@ class LatinNameMatcher(BrandMatcher):
     @staticmethod
     def _word_reading(w: str, index: BrandIndex) -> tuple[tuple[str, ...], bool, bool]:
         """What a word alone tells: the keys that begin it with an affix or a model fused
-        on (`_fused`: adidasstyle, iphone7plus), whether it is a key, and whether some key
+        on (`_fused`: rolexstyle, iphone7plus), whether it is a key, and whether some key
         starts with it (so words after it may complete one)."""
         latin = index.latin
         prefixes = tuple(w[:k] for k in range(4, len(w)) if w[:k] in latin and _fused(w, w[:k], index))
@@ -304,7 +304,7 @@ class TokenMatcher(BrandMatcher):
 
 def _fused(word: str, key: str, index: BrandIndex) -> str | None:
     """How the name `key` at the start of `word` has something fused on: "model"
-    (iphone7plus), "suffix" (adidasstyle), or None."""
+    (iphone7plus), "suffix" (rolexstyle), or None."""
     if len(key) < 4 or len(key) >= len(word):
         return None
     rest = word[len(key):]
@@ -316,7 +316,7 @@ def _fused(word: str, key: str, index: BrandIndex) -> str | None:
 
 
 class LeetMatcher(TokenMatcher):
-    """Digits standing in for letters inside a word: N1ke, L3GO, 0wala, Ad1das."""
+    """Digits standing in for letters inside a word: R0lex, C4non, S0ny."""
 
     name = "leet"
 
@@ -398,7 +398,7 @@ class FuzzyMatcher(_UnknownWordMatcher):
             if dist == 2 and (t[:2] != key[:2] or t[-1] != key[-1]):
                 continue  # two edits only inside a long name whose ends are intact
             if len(key) == 4 and sorted(key) != sorted(t):
-                continue  # four-letter names: only swapped letters (Nkie), never a new letter
+                continue  # four-letter names: only swapped letters (Snoy), never a new letter
             if len(key) <= 6 and len(t) != len(key):
                 continue  # short names: a letter changed or swapped, not added or dropped (tricot)
             if len(key) == 5 and sorted(key) != sorted(t) and not _vowel_swap(t, key):
@@ -441,7 +441,7 @@ class PhoneticMatcher(_UnknownWordMatcher):
 
 class HanNameMatcher(BrandMatcher):
     """Chinese names: exact, Traditional (folded), split by symbols (耐-克), derivatives
-    (耐克同款, 迪士尼风), with jieba word boundaries so 三星级 is not 三星."""
+    (彪马同款, 香奈儿风), with jieba word boundaries so 三星级 is not 三星."""
 
     name = "han"
     needs_han = True
@@ -503,7 +503,7 @@ class HanNameMatcher(BrandMatcher):
 
 
 class HanSoundShapeMatcher(BrandMatcher):
-    """Chinese homophones (奈克 for 耐克, 阿迪达丝) and shape-alike characters (迪土尼)."""
+    """Chinese homophones (香耐儿 for 香奈儿) and shape-alike characters (劳刀士 for 劳力士)."""
 
     name = "han_sound_shape"
     needs_han = True
@@ -547,7 +547,7 @@ class HanSoundShapeMatcher(BrandMatcher):
         return out
 
 
-# Initials that speakers and transliterations swap (古奇 gu qi / 古驰 gu chi).
+# Initials that speakers and transliterations swap (阿玛里 a ma li / 阿玛尼 a ma ni).
 SIMILAR_INITIALS = frozenset(frozenset(p) for p in (
     ("b", "p"), ("d", "t"), ("g", "k"), ("j", "q"), ("q", "x"), ("j", "x"), ("z", "zh"), ("c", "ch"),
     ("s", "sh"), ("n", "l"), ("f", "h"), ("r", "l"), ("ch", "q"), ("zh", "j"), ("sh", "x"),
@@ -556,7 +556,7 @@ SIMILAR_INITIALS = frozenset(frozenset(p) for p in (
 
 class HanNearSoundMatcher(BrandMatcher):
     """Near-homophones: one character swapped for one with the same final but another
-    initial (古奇 gu qi for 古驰 gu chi). A loose reading, so it is reported only when the
+    initial (阿玛里 a ma li for 阿玛尼 a ma ni). A loose reading, so it is reported only when the
     context agrees (the listing's category, another name of the brand)."""
 
     name = "han_near_sound"

@@ -174,7 +174,7 @@ def _following_accessory(after: str) -> str | None:
 
 def compatibility_cue(doc: FieldDoc, start: int, end: int, *, is_product_mark: bool, tech: bool) -> str | None:
     """The cue that makes a brand mention at [start, end) a statement of fit, if any."""
-    # Han cue right before (适用华为, 適用 Switch)
+    # Han cue right before (适用小米, 適用 Switch)
     before = doc.text[max(0, start - 6):start].rstrip()
     for cue in HAN_CUES:
         if before.endswith(cue):

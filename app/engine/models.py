@@ -60,7 +60,7 @@ class MatchType(StrEnum):
     HOMOPHONE = "homophone"      # sounds like the name (English phonetic key, Chinese pinyin)
     SHAPE = "shape"              # Chinese characters that look like the name's
     FUZZY = "fuzzy"              # typo
-    DERIVATIVE = "derivative"    # name fused with an affix: Nikey, adidasstyle, 耐克同款
+    DERIVATIVE = "derivative"    # name fused with an affix: Rolexy, rolexstyle, 彪马同款
     TRANSLATION = "translation"  # the name in another script, incl. pinyin in Latin letters
     PATTERN = "pattern"          # detected by a pattern (URL, e-mail, phone number)
     RULE = "rule"                # a listing-policy rule on the field's shape (length, characters)

@@ -3,7 +3,7 @@
 Every original code point folds to zero or more code points (NFKC, case folding, accents
 stripped, lookalike letters to Latin, Traditional to Simplified Chinese, zero-width and
 control characters dropped). `Folded.span()` maps a span of the folded text back to the
-exact original characters, so a hit on "ＮＩＫＥ" or "阿迪達斯" points at those characters.
+exact original characters, so a hit on "ＮＩＫＥ" or "阿瑪尼" points at those characters.
 """
 from __future__ import annotations
 

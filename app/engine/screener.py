@@ -170,7 +170,7 @@ class Engine:
 
     def screen_warmup(self) -> None:
         """Run every matcher once so lazy set-up happens before the first request."""
-        self.screen(Listing(title="Warm-up N1ke Adiddas 耐克同款 shoes", bullets=("free shipping",)))
+        self.screen(Listing(title="Warm-up R0lex Rolexy 彪马同款 劳刀士 shoes", bullets=("free shipping",)))
 
     def _checked(self, rule, text: str) -> list:
         """A policy rule's findings on a field text, remembered per rule and text (the same

@@ -355,3 +355,15 @@ def test_vocabulary_seeds_answer_as_the_readers_do(engine):
                 seeded = ix.seeded(m.name, w, ())
                 assert seeded is None or (seeded == () and finds[m.name] == ()), (m.name, w)
     assert index.seeded("gate", "zqxvkarolinq", 0) is None  # no vocabulary word: asked afresh
+
+
+# ---- capitals counted by bytes deletes ---------------------------------------------------
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(alphabet=st.one_of(st.characters(codec="ascii"), st.sampled_from(list("ÉéßΣσǅ耐"))), max_size=80))
+def test_caps_share_counts_as_the_character_tests_do(text):
+    """FieldDoc.caps_share counts ASCII text by two bytes deletes; the definition is
+    str.isupper / str.islower of each character."""
+    upper = sum(1 for c in text if c.isupper())
+    lower = sum(1 for c in text if c.islower())
+    assert FieldDoc.build(Field.TITLE, None, text).caps_share == upper / max(1, upper + lower)

@@ -15,7 +15,7 @@ from itertools import accumulate
 from typing import Any
 
 from app.engine.models import Field
-from app.engine.normalize import HAN_CLASS, Folded, fold, is_han
+from app.engine.normalize import HAN_CLASS, Folded, ascii_case_counts, fold, is_han
 
 # A Latin-script word after folding: letters (incl. accented Latin) and digits.
 TOKEN_RE = re.compile(r"[0-9a-z\u00df-\u024f]+")
@@ -120,8 +120,12 @@ class FieldDoc:
     @cached_property
     def caps_share(self) -> float:
         """Share of the field's cased letters written in capitals."""
-        upper = sum(1 for c in self.original if c.isupper())
-        lower = sum(1 for c in self.original if c.islower())
+        text = self.original
+        if text.isascii():
+            upper, lower = ascii_case_counts(text)
+        else:
+            upper = sum(1 for c in text if c.isupper())
+            lower = sum(1 for c in text if c.islower())
         return upper / max(1, upper + lower)
 
     def for_field(self, fld: Field, index: int | None) -> FieldDoc:

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from app.engine.models import PolicyRule
+from app.engine.normalize import ascii_case_counts
 
 # Words Amazon lets a title repeat: articles, prepositions and conjunctions.
 FUNCTION_WORDS = frozenset(
@@ -66,17 +67,12 @@ _LOWER = re.compile(r"[a-z\u00DF-\u00FF\u03B1-\u03C9\u0430-\u044F]")
 
 _UPPER_RUNS = re.compile(_UPPER.pattern + "+")
 _LOWER_RUNS = re.compile(_LOWER.pattern + "+")
-_ASCII_UPPER = bytes(range(ord("A"), ord("Z") + 1))
-_ASCII_LOWER = bytes(range(ord("a"), ord("z") + 1))
-
-
 def letter_counts(text: str) -> tuple[int, int]:
     """(capitals, small letters) of the scripts _UPPER and _LOWER cover. ASCII text (most
-    bullets) is counted by deleting each kind with a bytes translate: one character-list
-    per letter from findall cost 15 us per bullet."""
+    bullets) is counted by bytes deletes: one character-list per letter from findall cost
+    15 us per bullet."""
     if text.isascii():
-        b = text.encode("ascii")
-        return len(b) - len(b.translate(None, _ASCII_UPPER)), len(b) - len(b.translate(None, _ASCII_LOWER))
+        return ascii_case_counts(text)
     return sum(map(len, _UPPER_RUNS.findall(text))), sum(map(len, _LOWER_RUNS.findall(text)))
 
 

@@ -8,7 +8,7 @@ import re
 import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from itertools import accumulate, compress, repeat
+from itertools import accumulate, compress, pairwise, repeat
 
 import jellyfish
 from rapidfuzz.distance import OSA
@@ -213,7 +213,7 @@ class LatinNameMatcher(BrandMatcher):
         if index.latin_trie is None:
             return False
         goes_on = index.latin_trie.match  # a trie lookup per such pair of words
-        return any(goes_on(a + b) for a, b in zip(toks, toks[1:]) if a in starts)
+        return any(goes_on(a + b) for a, b in pairwise(toks) if a in starts)
 
     @staticmethod
     def _valid_join(words: Sequence[str], gaps: bytes, i: int, j: int, entries: list[MarkEntry]) -> tuple[bool, bool]:

@@ -59,9 +59,9 @@ def _classify_gap(gap: str) -> Gap:
         return Gap.SPACE if len(gap) <= 3 else Gap.BREAK
     if len(gap) <= 3 and any(c in _WORD_SEPARATORS for c in gap) and all(c in _WORD_SEPARATORS or c.isspace() for c in gap):
         return Gap.SPACE
-    if len(gap) <= 3 and not any(c.isspace() or is_han(c) for c in gap):
-        if all(unicodedata.category(c)[0] in "PS" for c in gap):
-            return Gap.TIGHT
+    if (len(gap) <= 3 and not any(c.isspace() or is_han(c) for c in gap)
+            and all(unicodedata.category(c)[0] in "PS" for c in gap)):
+        return Gap.TIGHT
     return Gap.BREAK
 
 

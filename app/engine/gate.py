@@ -9,7 +9,12 @@ result is the same as running everything, only sooner. Per-word answers are reme
 from __future__ import annotations
 
 from app.engine.brand_index import BrandIndex
-from app.engine.brand_matchers import NO_READING, BrandMatcher, LatinNameMatcher, TokenMatcher
+from app.engine.brand_matchers import (
+    NO_READING,
+    BrandMatcher,
+    LatinNameMatcher,
+    TokenMatcher,
+)
 from app.engine.document import HAN_RE, TOKEN_RE
 
 _NAME = 1   # a name can be read from this word alone (LatinNameMatcher)

@@ -11,6 +11,8 @@ import re
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
+from functools import partial
+from itertools import pairwise
 from pathlib import Path
 
 from app.engine.brand_index import BrandIndex, Role
@@ -229,7 +231,7 @@ class Engine:
                 if doc is None:
                     continue
                 if doc.field != fld or doc.index != index:
-                    doc = doc.remember(("as", fld, index), lambda: doc.for_field(fld, index))
+                    doc = doc.remember(("as", fld, index), partial(doc.for_field, fld, index))
                 out.append(Segment(doc, base, cands, sens))
         return out, product_words
 
@@ -587,7 +589,7 @@ _CHAIN = re.compile(
 def chain_compatibility(doc: FieldDoc, hits: list[Hit]) -> list[Hit]:
     """Names that continue a compatibility statement share its usage."""
     hits.sort(key=lambda h: h.start)
-    for prev, cur in zip(hits, hits[1:]):
+    for prev, cur in pairwise(hits):
         if prev.usage != Usage.COMPATIBILITY or cur.usage is not None or doc.field == Field.SEARCH_TERMS:
             continue
         between = doc.original[prev.end:cur.start]

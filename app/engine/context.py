@@ -133,16 +133,25 @@ def _quantity(token: str) -> bool:
     return head.isdigit() and token[len(head):] in UNITS
 
 
+# the patterns the checks below apply around a name (compiled once)
+_HAN_MODEL = re.compile(r"([0-9][0-9a-z]{0,6}|[a-z]{1,3}[0-9][0-9a-z]{0,5})(?![0-9a-z])")
+_DECIMAL = re.compile(r"\d+[.:]\d")
+_NEXT_WORDS = re.compile(r"[\s,/]{0,3}([0-9a-z\-]{1,12})(?:\s{0,2}([a-z]{1,8}))?")
+_ORIGINAL_WORD = re.compile(r"[A-Za-z0-9]+")
+_COMPATIBLE_AFTER = re.compile(r"[\s\-]*compatible\b")
+_NOT_HAN_AFTER = re.compile(r"[\s0-9a-z\-]")
+
+
 def model_follows(doc: FieldDoc, end: int, *, han: bool = False) -> bool:
     """A model designation right after the name: S24, V11, 15 Pro, XPS 13, OLED; for a
     Chinese name only one that is written straight after it (小米14, 苹果15pro)."""
     rest = doc.text[end:end + 16]
     if han:
-        m = re.match(r"([0-9][0-9a-z]{0,6}|[a-z]{1,3}[0-9][0-9a-z]{0,5})(?![0-9a-z])", rest)
-        if not m or _quantity(m.group(1)) or re.match(r"\d+[.:]\d", rest):
+        m = _HAN_MODEL.match(rest)
+        if not m or _quantity(m.group(1)) or _DECIMAL.match(rest):
             return False
         return not rest[m.end(1):m.end(1) + 1] in HAN_UNITS
-    m = re.match(r"[\s,/]{0,3}([0-9a-z\-]{1,12})(?:\s{0,2}([a-z]{1,8}))?", rest)
+    m = _NEXT_WORDS.match(rest)
     if not m:
         return False
     first, nxt = m.group(1).strip("-"), (m.group(2) or "")
@@ -154,7 +163,7 @@ def model_follows(doc: FieldDoc, end: int, *, han: bool = False) -> bool:
         after = rest[m.end(1):m.end(1) + 2].strip()
         return nxt not in UNITS and not (after[:1] == "%" or after[:1] in HAN_UNITS)
     orig_after = doc.original[doc.orig_span(end, end)[0]:][:16].strip()
-    word = re.match(r"[A-Za-z0-9]+", orig_after)
+    word = _ORIGINAL_WORD.match(orig_after)
     return bool(word and word.group().isupper() and 2 <= len(word.group()) <= 5)
 
 
@@ -203,11 +212,11 @@ def compatibility_cue(doc: FieldDoc, start: int, end: int, *, is_product_mark: b
     # following cue: Lego-Compatible, "iPhone 15 Case", "适用" after? (Chinese after-cues)
     after = doc.text[end:end + 40]
     noun = _following_accessory(after)
-    if re.match(r"[\s\-]*compatible\b", after):
+    if _COMPATIBLE_AFTER.match(after):
         return "compatible"
     if noun and (is_product_mark or tech):
         return noun
-    han_after = re.sub(r"[\s0-9a-z\-]", "", after[:16])
+    han_after = _NOT_HAN_AFTER.sub("", after[:16])
     for noun in HAN_ACCESSORIES:
         if han_after.startswith(noun) and (is_product_mark or tech):
             return noun

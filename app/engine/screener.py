@@ -51,6 +51,7 @@ from app.engine.normalize import fold
 from app.engine.policy import HIT_CHECKS, check_field
 from app.engine.sensitive import SensitiveMatcher
 
+_NOT_ALNUM = re.compile(r"[^a-z0-9]+")
 # Two names separated only by list punctuation or a conjunction: "Mickey Mouse, Bluey", "LV and Gucci".
 _LIST_JOINER = re.compile(r"^\s{0,2}(?:,|，|、|/|&|\+|and|or|und|et|和|与)\s{0,2}$")
 
@@ -428,7 +429,7 @@ class Engine:
         if c.entry.bounds and c.match in (MatchType.EXACT, MatchType.VARIANT):
             o0, o1 = doc.orig_span(c.start, c.end)
             surface = doc.original[o0:o1]
-            parts = [p for p in re.split(r"[^a-z0-9]+", surface) if p]
+            parts = [p for p in _NOT_ALNUM.split(surface) if p]
             if len(parts) > 1 and surface.islower() and all(p in self.dictionary for p in parts):
                 return True  # everyday words joined in lower case: one-touch is not OneTouch
         if self._short(c) and any(ch.isalpha() for ch in c.entry.key):

@@ -170,3 +170,20 @@ def test_openapi_documents_the_endpoints(client):
     for path in ("/v1/screen", "/v1/screen/batch", "/v1/lists", "/healthz", "/readyz"):
         assert path in spec["paths"]
     assert client.get("/docs").status_code == 200
+
+
+def test_a_long_listing_is_screened_as_a_short_one(client):
+    """A listing over INLINE_CHARS is screened on a worker thread, a short one on the event
+    loop: the answer must be the same, offsets included."""
+    from app.api.main import INLINE_CHARS
+
+    tail = "Case for Samsung Galaxy S24, R0lex style strap."
+    filler = "Soft cotton, machine washable. " * (INLINE_CHARS // 31 + 5)
+    short = client.post("/v1/screen", json={"title": "Strap", "description": tail}).json()
+    long = client.post("/v1/screen", json={"title": "Strap", "description": filler + tail}).json()
+    assert len(filler + tail) > INLINE_CHARS
+    shift = len(filler)
+    assert short["hits"], "the tail names brands"
+    assert [(h["text"], h["start"] + shift, h["brand"]) for h in short["hits"]] == \
+        [(h["text"], h["start"], h["brand"]) for h in long["hits"]]
+    assert short["verdict"] == long["verdict"]

@@ -160,13 +160,14 @@ def http_run(data_dir: Path, workers: int, listings: list[dict], titles: list[di
                 time.sleep(0.05)
             ready = time.perf_counter() - t0
             # what a round trip costs the client alone: httpx's own Python work is most of it
-            healthz_httpx = _pct(_round_trips(lambda: c.get("/healthz"), 300), 0.5) * 1000
-            healthz_stdlib = _pct(_round_trips(_stdlib_get(port, "/healthz"), 300), 0.5) * 1000
+            healthz_httpx = _pct(_round_trips(lambda _: c.get("/healthz").status_code, range(300)), 0.5) * 1000
         # single listings are timed with the standard library's keep-alive client, which
         # adds the least of its own (see healthz_*); bodies are encoded before the clock
         conn = http.client.HTTPConnection("127.0.0.1", port, timeout=120)
-        lat = _post_each(conn, [json.dumps(d).encode() for d in titles[:400]])
-        single_full = _post_each(conn, [json.dumps(d).encode() for d in listings[:200]])
+        healthz_stdlib = _pct(_round_trips(lambda _: _request(conn, "/healthz"), range(300)), 0.5) * 1000
+        post = lambda body: _request(conn, "/v1/screen", body)
+        lat = _round_trips(post, [json.dumps(d).encode() for d in titles[:400]])
+        single_full = _round_trips(post, [json.dumps(d).encode() for d in listings[:200]])
         conn.close()
         # bodies are encoded before the clock starts, so the load generator spends its share
         # of the two cores on sending, not on JSON
@@ -197,38 +198,27 @@ def http_run(data_dir: Path, workers: int, listings: list[dict], titles: list[di
         proc.wait(timeout=20)
 
 
-def _round_trips(call, n: int) -> list[float]:
+def _round_trips(call, items) -> list[float]:
+    """Seconds of `call(item)` for each item; each must answer HTTP 200."""
     out = []
-    for _ in range(n):
+    for item in items:
         a = time.perf_counter()
-        call()
+        status = call(item)
         out.append(time.perf_counter() - a)
+        if status != 200:
+            raise RuntimeError(f"the server answered {status}")
     return out
 
 
-def _stdlib_get(port: int, path: str):
-    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
-
-    def get():
+def _request(conn: http.client.HTTPConnection, path: str, body: bytes | None = None) -> int:
+    """GET `path`, or POST `body` (JSON) to it, on a keep-alive connection: the status."""
+    if body is None:
         conn.request("GET", path)
-        r = conn.getresponse()
-        r.read()
-        return r
-    return get
-
-
-def _post_each(conn: http.client.HTTPConnection, bodies: list[bytes]) -> list[float]:
-    """Round-trip seconds of each body posted to /v1/screen on one keep-alive connection."""
-    out = []
-    for body in bodies:
-        a = time.perf_counter()
-        conn.request("POST", "/v1/screen", body, {"Content-Type": "application/json"})
-        r = conn.getresponse()
-        r.read()
-        out.append(time.perf_counter() - a)
-        if r.status != 200:
-            raise RuntimeError(f"/v1/screen answered {r.status}")
-    return out
+    else:
+        conn.request("POST", path, body, {"Content-Type": "application/json"})
+    r = conn.getresponse()
+    r.read()
+    return r.status
 
 
 def _tree_rss_mb(pid: int) -> float:

@@ -8,6 +8,7 @@ from bisect import bisect_right
 
 from app.engine.automaton import Automaton
 from app.engine.document import FieldDoc, Gap, Token
+from app.engine.memory import remembered
 from app.engine.models import Brand
 from app.engine.normalize import fold, fold_name
 
@@ -67,7 +68,9 @@ _NO_CATEGORIES: frozenset[str] = frozenset()
 
 class CategoryMap:
     """Maps a seller's free-text category (English or Chinese), or the product words of a
-    title, to product category ids: one Aho-Corasick pass over the folded text."""
+    sentence of title or bullets, to product category ids: one Aho-Corasick pass over the
+    folded text, remembered per text (a seller's category recurs in every row of a
+    catalogue, a sentence in many listings)."""
 
     def __init__(self, keywords: dict[str, tuple[str, ...]]) -> None:
         self._cats: dict[str, set[str]] = {}
@@ -85,21 +88,13 @@ class CategoryMap:
 
     def categories(self, text: str | None) -> frozenset[str]:
         if not text:
-            return frozenset()
-        # a seller's category recurs in every listing and is remembered; the product words
-        # of a title are new text each time and are not (neither here nor in fold_name's
-        # cache, which would keep up to 262,144 whole titles alive)
-        short = len(text) <= 120
-        hit = self._cache.get(text) if short else None
-        if hit is not None:
-            return hit
-        out = self.categories_folded(fold(text).text)
-        if short and len(self._cache) < 50_000:
-            self._cache[text] = out
-        return out
+            return _NO_CATEGORIES
+        return remembered(self._cache, text, lambda: self._read(fold(text).text), 50_000)
 
-    def categories_folded(self, t: str) -> frozenset[str]:
-        """The categories of already folded text."""
+    def clear(self) -> None:
+        self._cache.clear()
+
+    def _read(self, t: str) -> frozenset[str]:
         found: set[str] = set()
         for end, key in self._ac.iter(t):
             start = end - len(key) + 1
@@ -110,7 +105,7 @@ class CategoryMap:
         if not found:
             return _NO_CATEGORIES
         out = frozenset(found)
-        # one object per distinct set: every remembered sentence holds its set
+        # one object per distinct set: every remembered text holds its set
         return self._shared.setdefault(out, out) if len(self._shared) < 4096 else out
 
 

@@ -91,7 +91,7 @@ class Gate:
         self.clear()
         index.token_cache.clear()
         flags: dict[str, int] = {}
-        for w in vocabulary:
+        for w in vocabulary:  # the caches, emptied above, fill with these words alone
             f = self._classify(w)
             if f:
                 flags[w] = f
@@ -100,10 +100,9 @@ class Gate:
         seeds: dict[str, dict] = {"gate": flags}
         if self._names:
             seeds["latin_words"] = {w: r for w, r in index.token_cache.get("latin_words", {}).items()
-                                    if r != NO_READING and w in vocabulary}
+                                    if r != NO_READING}
         for m in self._token:
-            seeds[m.name] = {w: None for w, found in index.token_cache.get(m.name, {}).items()
-                             if found and w in vocabulary}
+            seeds[m.name] = {w: None for w, found in index.token_cache.get(m.name, {}).items() if found}
         self.clear()
         index.token_cache.clear()
         index.seeds, index.vocabulary = seeds, vocabulary

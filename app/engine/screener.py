@@ -210,25 +210,19 @@ class Engine:
                     parts = split_words(folded.text)
                     run = self.gate.plan(folded.text, parts[1::2])
                     sens = self.sensitive.find_text(folded.text)
-                    # product words are read in the title and bullets only (None: not read yet)
-                    cats = self.categories.categories_folded(folded.text) if fld in _PRODUCT_FIELDS else None
                     if run or sens:
                         doc = FieldDoc.build(fld, index, chunk, folded, parts)
                         cands = [c for m in run for c in m.find(doc, self.index)]
-                        found = (doc if cands or sens else None, cands, sens, cats)
+                        found = (doc if cands or sens else None, cands, sens)
                     else:
-                        found = _NOTHING if cats is None else (None, (), (), cats) if cats else _NOTHING_READ
+                        found = _NOTHING
                     if self._cache_size:
                         if len(cache) >= self._cache_size:
                             cache.clear()
                         cache[chunk] = found
-                doc, cands, sens, cats = found
+                doc, cands, sens = found
                 if fld in _PRODUCT_FIELDS:
-                    if cats is None:  # first seen in the description
-                        cats = self.categories.categories_folded(fold(chunk).text)
-                        if self._cache_size:
-                            cache[chunk] = (doc, cands, sens, cats)
-                    product_words |= cats
+                    product_words |= self.categories.categories(chunk)
                 if doc is None:
                     continue
                 if doc.field != fld or doc.index != index:
@@ -241,6 +235,7 @@ class Engine:
         self._own_cache.clear()
         self._policy_cache.clear()
         self.gate.clear()
+        self.categories.clear()
         self.index.token_cache.clear()
         self.index.boundaries.clear()
 
@@ -609,8 +604,7 @@ def chain_compatibility(doc: FieldDoc, hits: list[Hit]) -> list[Hit]:
 _CHUNK_MARK = re.compile(r"[.!?;](?<=\w\w.)\s+|[。！？；]")
 
 
-_NOTHING: tuple = (None, (), (), None)  # a sentence with nothing found, product words not read
-_NOTHING_READ: tuple = (None, (), (), frozenset())  # ... and none among them
+_NOTHING: tuple = (None, [], [])  # a sentence with nothing found
 _PRODUCT_FIELDS = (Field.TITLE, Field.BULLETS)  # where product words tell the category
 
 

@@ -283,8 +283,9 @@ def test_sensitive_search_texts_are_their_definitions(text):
 
 def _han_by_definition(ft: str) -> tuple[str, list[int], list[bool]]:
     """Character by character: a Han character joins the one before it when nothing stands
-    between them, or one or two punctuation or symbol characters (a split mark); anything
-    else ends the run ("\\0")."""
+    between them, or one or two punctuation or symbol characters (a split mark), or one
+    space after a character that stands alone (a space or nothing before it); anything else
+    ends the run ("\\0")."""
     import unicodedata
 
     from app.engine.normalize import is_han
@@ -295,7 +296,9 @@ def _han_by_definition(ft: str) -> tuple[str, list[int], list[bool]]:
             continue
         if last is not None and i > last + 1:
             between = ft[last + 1:i]
-            if len(between) <= 2 and all(unicodedata.category(c)[0] in "PS" for c in between):
+            alone = last == 0 or ft[last - 1].isspace()
+            if (len(between) <= 2 and all(unicodedata.category(c)[0] in "PS" for c in between)) or (
+                    between == " " and alone):
                 chars.append(ch); pos.append(i); split.append(True)
                 last = i
                 continue
@@ -347,7 +350,7 @@ def test_vocabulary_seeds_answer_as_the_readers_do(engine):
         reading = LatinNameMatcher._word_reading(w, index)
         finds = {m.name: m.lookup(w, index) for m in token}
         flags = ((gate_module._NAME if reading[0] or reading[1] else 0) | (gate_module._STARTS if reading[2] else 0)
-                 | (gate_module._WORD if any(finds.values()) else 0))
+                 | sum(engine.gate.word_bits[m] for m in token if finds[m.name]))
         for ix in (index, copy):
             assert ix.seeded("gate", w, 0) == flags, w
             assert ix.seeded("latin_words", w, NO_READING) == reading, w

@@ -195,15 +195,14 @@ class BrandIndex:
             if len(py) < 5 or py in self.common_words or py in self.latin:
                 continue
             for e in entries:
-                if e.ordinary:
-                    continue
-                self.latin[py].append(MarkEntry(e.brand, key, e.mark, Role.PINYIN, False, py, NO_BOUNDS, 1))
+                # an everyday word's pinyin (lianxiang for 联想) is ordinary like the word
+                self.latin[py].append(MarkEntry(e.brand, key, e.mark, Role.PINYIN, e.ordinary, py, NO_BOUNDS, 1))
 
         for key, entries in self.latin.items():
             if key.isdigit() or any(e.role == Role.PINYIN for e in entries):
                 continue
-            if any(e.ordinary or e.words > 1 for e in entries):
-                continue
+            if any(e.words > 1 for e in entries):
+                continue  # (their words: see _index_parts)
             if all(e.role == Role.SUBMARK for e in entries) and len(key) < 7:
                 continue  # short model and character names: too many real words lie one letter away
             if len(key) <= 4 and all(e.surface.isupper() for e in entries):
@@ -219,6 +218,7 @@ class BrandIndex:
                 self.phonetic["m:" + jellyfish.metaphone(key)].add(key)
                 self.phonetic["n:" + jellyfish.nysiis(key)].add(key)
 
+        self._index_parts()
         # longest word a typo or sound-alike lookup may start from (longer ones are skipped)
         self.max_fuzzy_len = max((n for _, n, _ in self.fuzzy_last), default=0) + 2
         for keys in (*self.fuzzy_last.values(), *self.fuzzy_penult.values()):
@@ -258,6 +258,43 @@ class BrandIndex:
         self.shape_ac = self.han_ac
         self.mixed_ac = automaton(self.mixed)
         self.sound_ac = automaton(self.sound)
+
+    def _index_parts(self) -> None:
+        """The words of names of several words (Calvin Klein, Canada Goose), for readings of
+        one disguised word among words written as they are (Calvin Kl3in, Canada Gose):
+        `parts` maps such a word to (key, position, the name's words); `part_typos` holds
+        them by first letter and length, `part_sounds` by phonetic key. A word that is a
+        name of the same brand alone is left to the one-word readers; a word of many names
+        (pro, max, new, city) is never the one read in disguise, only matched as written."""
+        parts: dict[str, dict[tuple[str, int, tuple[str, ...]], None]] = defaultdict(dict)
+        crowded: set[str] = set()  # words of more names than _PART_NAMES_MAX
+        for key, entries in self.latin.items():
+            for e in entries:
+                if e.words < 2 or e.role == Role.PINYIN:
+                    continue
+                words = tuple(self._canon(w) for w in TOKEN_RE.findall(fold_name(e.surface)))
+                if len(words) != e.words or "".join(words) != key:
+                    continue
+                for p, w in enumerate(words):
+                    if len(w) < 3 or not w.isalpha() or w in crowded:
+                        continue
+                    if any(o.brand.id == e.brand.id and o.words == 1 for o in self.latin.get(w, ())):
+                        continue
+                    names = parts[w]
+                    names[(key, p, words)] = None
+                    if len(names) > _PART_NAMES_MAX:
+                        crowded.add(w)
+                        del parts[w]
+        self.parts = {w: tuple(v) for w, v in parts.items()}
+        typos: dict[tuple[str, int], list[str]] = defaultdict(list)
+        sounds: dict[str, list[str]] = defaultdict(list)
+        for w in sorted(self.parts):
+            if len(w) >= 5:
+                typos[(w[0], len(w))].append(w)
+            if len(w) >= 4:
+                sounds[jellyfish.metaphone(w)].append(w)
+        self.part_typos = {k: tuple(v) for k, v in typos.items()}
+        self.part_sounds = {k: tuple(v) for k, v in sounds.items()}
 
     def seeded(self, name: str, word: str, default: Any) -> Any:
         """The answer of reader `name` for a word of the common vocabulary, as worked out
@@ -430,6 +467,7 @@ class BrandIndex:
 
 
 # tables of marks, and tables of strings (names, brand ids), packed in a snapshot
+_PART_NAMES_MAX = 8  # a word of more names than this is read only as written (see _index_parts)
 _MARK_TABLES = ("latin", "han", "mixed", "sound", "shape")
 _STRING_TABLES = ("fuzzy_last", "fuzzy_penult", "fuzzy_ends", "phonetic", "collapsed", "name_exceptions")
 

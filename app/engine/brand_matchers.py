@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from itertools import accumulate, compress, pairwise, repeat
 
 import jellyfish
+from rapidfuzz import process
 from rapidfuzz.distance import OSA
 
 from app.engine.brand_index import (
@@ -127,8 +128,9 @@ class LatinNameMatcher(BrandMatcher):
                 if e.role == Role.PINYIN:
                     if i != j:
                         continue
+                    # the pinyin of an everyday word (lianxiang, 联想) needs the context's word
                     out.append(Candidate(start, end, e, MatchType.TRANSLATION, 0.9,
-                                         [f"pinyin {key} = {e.surface}"], True))
+                                         [f"pinyin {key} = {e.surface}"], True, e.ordinary))
                     continue
                 match, why = _surface_explain(doc, start, end, e)
                 if spaced and "spaces between the letters ignored" not in why:
@@ -136,12 +138,14 @@ class LatinNameMatcher(BrandMatcher):
                     match = MatchType.VARIANT
                 disguised = any(w.startswith(_DISGUISES) for w in why)
                 stop = end
-                if j + 1 < len(words) and gaps[j] == Gap.TIGHT and words[j + 1] in LATIN_SUFFIX_WORDS and not e.ordinary:
+                weak = False
+                if j + 1 < len(words) and gaps[j] == Gap.TIGHT and words[j + 1] in LATIN_SUFFIX_WORDS:
                     stop = doc.ends[j + 1]  # Gucci-inspired: the name with a style suffix
                     why.append(f"the name plus '-{words[j + 1]}' claims the brand's look")
-                    match, disguised = MatchType.DERIVATIVE, True
+                    # an everyday word so joined (ocean-inspired) needs the context's word
+                    match, disguised, weak = MatchType.DERIVATIVE, True, e.ordinary
                 out.append(Candidate(start, stop, e, match, 0.98 if match == MatchType.EXACT else 0.95,
-                                     why, disguised))
+                                     why, disguised, weak))
         return out
 
     @staticmethod
@@ -258,10 +262,11 @@ class LatinNameMatcher(BrandMatcher):
             return []
         out = []
         for e in entries:
-            if e.ordinary or e.role == Role.PINYIN or e.words > 1:
+            if e.role == Role.PINYIN or e.words > 1:
                 continue
+            # an everyday word with a suffix (goldie, sharpie) is weak: the context decides
             out.append(Candidate(tok_start, tok_end, e, MatchType.DERIVATIVE, 0.88,
-                                 [f"{e.surface!r} fused with the suffix {rest!r}"], True))
+                                 [f"{e.surface!r} fused with the suffix {rest!r}"], True, e.ordinary))
         return out
 
 
@@ -345,8 +350,73 @@ class RepeatedLetterMatcher(TokenMatcher):
         if len(t) < 5 or not t.isalpha() or t in index.latin or t in index.real_words:
             return ()
         weak = t in index.rare_words
-        return tuple((e, MatchType.VARIANT, 0.9, (f"repeated letters of {e.surface!r} changed",), True, weak)
+        return tuple((e, MatchType.VARIANT, 0.9, (f"repeated letters of {e.surface!r} changed",), True, weak or e.ordinary)
                      for key in index.collapsed.get(collapse_repeats(t), ()) for e in index.latin[key])
+
+
+class NamePartMatcher(TokenMatcher):
+    """One word of a name of several words in disguise, the others as written: Calvin Kl3in,
+    C4nada Goose, Michael Korz, Golden Gose. The disguised word is read alone (leetspeak,
+    one letter off, a sound-alike: see BrandIndex._index_parts); the name is taken only
+    where its other words stand around it, in one phrase."""
+
+    name = "parts"
+
+    def lookup(self, t: str, index: BrandIndex) -> tuple[tuple[str, MatchType, float, str], ...]:  # type: ignore[override]
+        """(name word, match, score, why) for each reading of t as a word of a name."""
+        parts = index.parts
+        if len(t) < 3 or t in parts or t in index.real_words or t in index.latin or t.isdigit():
+            return ()
+        if not t.isalpha():
+            if sum(c.isalpha() for c in t) < 2:
+                return ()
+            for table in (LEET, LEET_L):
+                w = t.translate(table)
+                if w != t and w in parts:
+                    swapped = ", ".join(f"{a} read as {b}" for a, b in zip(t, w) if a != b)
+                    return ((w, MatchType.VARIANT, 0.93, f"leetspeak: {swapped}"),)
+            return ()
+        if len(t) > index.max_fuzzy_len:
+            return ()
+        if len(t) < 4:
+            return ()
+        # as for one-word names (FuzzyMatcher, PhoneticMatcher): a name's word of six letters
+        # or fewer keeps its length (a letter changed or two swapped), a longer one may gain
+        # or lose one
+        for n in (len(t), len(t) - 1, len(t) + 1):
+            if n != len(t) and n <= 6:
+                continue
+            words = index.part_typos.get((t[0], n))
+            if words:
+                for w, _d, _ in process.extract(t, words, scorer=OSA.distance, score_cutoff=1, limit=1):
+                    return ((w, MatchType.FUZZY, 0.86, f"one letter off {w!r}"),)
+        for w in index.part_sounds.get(jellyfish.metaphone(t), ()):
+            if w[0] == t[0] and (OSA.distance(t, w) <= (1 if len(w) < 7 else 2) or sound_spelling(t) == sound_spelling(w)):
+                return ((w, MatchType.HOMOPHONE, 0.84, f"sounds like {w!r} (same phonetic key)"),)
+        return ()
+
+    def find(self, doc: FieldDoc, index: BrandIndex) -> list[Candidate]:
+        out: list[Candidate] = []
+        words, gaps = doc.words, doc.gaps
+        cache = index_cache(index, self.name)
+        for i, word in enumerate(words):
+            found = cache.get(word)
+            if found is None:
+                found = cache[word] = self._answer(word, index)
+            for part, match, score, why in found:
+                for key, p, name_words in index.parts[part]:
+                    first, last = i - p, i - p + len(name_words) - 1
+                    if first < 0 or last >= len(words):
+                        continue
+                    if any(gaps[k] == Gap.BREAK for k in range(first, last)):
+                        continue
+                    if any(words[first + q] != w for q, w in enumerate(name_words) if q != p):
+                        continue
+                    for e in index.latin[key]:
+                        if e.words == len(name_words) and e.role != Role.PINYIN:
+                            out.append(Candidate(doc.starts[first], doc.ends[last], e, match, score,
+                                                 [f"{why} in {e.surface!r}"], True))
+        return out
 
 
 def _compound(t: str, words: frozenset[str]) -> bool:
@@ -368,10 +438,11 @@ class _UnknownWordMatcher(TokenMatcher):
         rare = t in index.rare_words
         # a name with its last letters cut off (magico for MagicOS) is how other words begin,
         # not how names are misspelt: such a reading needs the context too
+        # a misspelt everyday-word name (Chmapion) needs the context its plain form needs
         return tuple((e, self.match, self._score(dist), (why.format(name=e.surface),), True,
-                      rare or key.startswith(t))
+                      rare or key.startswith(t) or e.ordinary)
                      for key, dist, why in self._keys(t, index) for e in index.latin[key]
-                     if not (e.role == Role.PINYIN or e.ordinary or e.words > 1))
+                     if not (e.role == Role.PINYIN or e.words > 1))
 
     def _keys(self, t: str, index: BrandIndex) -> list[tuple[str, int, str]]:
         raise NotImplementedError
@@ -417,6 +488,18 @@ def _vowel_swap(a: str, b: str) -> bool:
     return len(a) == len(b) and all(x in _VOWELS and y in _VOWELS for x, y in zip(a, b) if x != y)
 
 
+_SOUND_SPELLINGS = (("ph", "f"), ("ck", "k"), ("ks", "x"), ("cs", "x"), ("kh", "k"), ("z", "s"), ("y", "i"))
+_HARD_C = re.compile(r"c(?![eiy])")
+
+
+def sound_spelling(word: str) -> str:
+    """The word with spellings of one sound made one (ph/f, ks/x, z/s, hard c/k, y/i)."""
+    for a, b in _SOUND_SPELLINGS:
+        if a in word:
+            word = word.replace(a, b)
+    return _HARD_C.sub("k", word) if "c" in word else word
+
+
 class PhoneticMatcher(_UnknownWordMatcher):
     """English sound-alikes: same phonetic key (Metaphone or NYSIIS) and close spelling."""
 
@@ -433,7 +516,8 @@ class PhoneticMatcher(_UnknownWordMatcher):
             if key[0] != t[0] or abs(len(key) - len(t)) > 2:
                 continue
             dist = OSA.distance(t, key)
-            if dist <= (1 if len(key) < 7 else 2):
+            # or spelt by sound the same (Roleks, Longinez, Robloks)
+            if dist <= (1 if len(key) < 7 else 2) or sound_spelling(t) == sound_spelling(key):
                 best.append((dist, key))
         best.sort()
         return [(best[0][1], best[0][0], "sounds like {name!r} (same phonetic key)")] if best else []
@@ -486,11 +570,11 @@ class HanNameMatcher(BrandMatcher):
                 why.append(kind[2].format(text=han[hs:he], name=e.surface))
             elif is_split:
                 match, score, disguised = MatchType.VARIANT, 0.94, True
-                why.append("symbols inserted between the characters ignored")
+                why.append("spaces or symbols inserted between the characters ignored")
             elif surface != e.surface and surface != e.key:
                 why.append(f"Traditional form of {e.key}")
             if is_split and kind is not None:
-                why.append("symbols inserted between the characters ignored")
+                why.append("spaces or symbols inserted between the characters ignored")
             s2, e2 = start, end
             if suffix in ("同款", "风格", "风", "式") and not e.ordinary:
                 e2 = pos[he + len(suffix) - 1] + 1
@@ -528,8 +612,8 @@ class HanSoundShapeMatcher(BrandMatcher):
                 if text in index.han:
                     continue  # a name as written (the exact matcher's), never a sound-alike of another
                 for e in entries:
-                    if e.ordinary:
-                        continue
+                    if e.ordinary and len(e.key) <= 2:
+                        continue  # a short everyday word's sound-alikes are everyday words too (大摆, 黑包)
                     same = sum(a == b for a, b in zip(text, e.key))
                     if same * 2 < len(e.key) or (len(e.key) == 2 and same == 0):
                         continue
@@ -541,8 +625,9 @@ class HanSoundShapeMatcher(BrandMatcher):
                         diff = [f"{a} looks like {b}" for a, b in zip(text, e.key) if a != b]
                         explain = (MatchType.SHAPE, 0.85, ", ".join(diff))
                     for c in HanNameMatcher._candidates(doc, index, han, pos, split, hs, he, [e], explain):
-                        # two characters that merely sound or look alike: ask the context
-                        c.weak = len(e.key) <= 2
+                        # two characters that merely sound or look alike, or a longer everyday
+                        # word's sound-alike (特斯辣 for 特斯拉): ask the context
+                        c.weak = len(e.key) <= 2 or e.ordinary
                         out.append(c)
         return out
 
@@ -648,6 +733,7 @@ ALL_MATCHERS: tuple[BrandMatcher, ...] = (
     RepeatedLetterMatcher(),
     FuzzyMatcher(),
     PhoneticMatcher(),
+    NamePartMatcher(),
     HanNameMatcher(),
     HanSoundShapeMatcher(),
     HanNearSoundMatcher(),

@@ -94,6 +94,10 @@ class CategoryMap:
     def clear(self) -> None:
         self._cache.clear()
 
+    def is_product_word(self, text: str) -> bool:
+        """Is the text, as a whole, one of the product words (a polo, boots, a ring)?"""
+        return text in self._cats or (not text.islower() and fold_name(text).strip() in self._cats)
+
     def _read(self, t: str) -> frozenset[str]:
         found: set[str] = set()
         for end, key in self._ac.iter(t):
@@ -155,6 +159,8 @@ def model_follows(doc: FieldDoc, end: int, *, han: bool = False) -> bool:
     if _MODEL.match(first) and not first.isdigit():
         return not _quantity(first)
     if first.isdigit():
+        if "," in rest[:m.start(1)]:
+            return False  # "finish, 2024": a number after a comma is a new item (a year, a count)
         after = rest[m.end(1):m.end(1) + 2].strip()
         return nxt not in UNITS and not (after[:1] == "%" or after[:1] in HAN_UNITS)
     orig_after = doc.original[doc.orig_span(end, end)[0]:][:16].strip()
@@ -225,6 +231,38 @@ TECH_CATEGORIES = frozenset({"electronics", "phones", "computers", "audio", "cam
 def is_tech(brand: Brand) -> bool:
     """Brands whose products take third-party accessories and parts."""
     return bool(brand.category_set & TECH_CATEGORIES)
+
+
+# the three words straight after a name, in the same phrase
+_NEXT_WORDS_3 = re.compile(r" {1,2}([a-z][a-z\-]*)(?: {1,2}([a-z][a-z\-]*))?(?: {1,2}([a-z][a-z\-]*))?")
+# words that make the everyday word before them describe the product: a colour's name (dove
+# grey, apple green), a pattern or a scent (crocodile pattern, leopard print, apple scented)
+DESCRIBING = frozenset(
+    ["grey", "gray", "green", "blue", "red", "pink", "white", "black", "brown", "yellow", "orange",
+     "purple", "violet", "gold", "golden", "silver", "beige", "cream", "ivory", "tan", "navy", "teal",
+     "cyan", "magenta", "khaki", "maroon", "burgundy", "rose", "mint", "olive", "coral", "lavender",
+     "pattern", "patterned", "print", "printed", "prints", "style", "styled", "effect", "texture",
+     "textured", "skin", "look", "shape", "shaped", "design", "motif", "themed", "theme", "scent",
+     "scented", "flavour", "flavor", "flavoured", "flavored", "stripe", "striped", "embossed"]
+)
+
+
+def product_follows(doc: FieldDoc, end: int, categories: CategoryMap) -> tuple[str, frozenset[str]] | None:
+    """The product word right after a name, or after one more word, with the categories it
+    names: "Canon camera", "Supreme hoodie", "Omega automatic watch", "Hydro Flask water
+    bottle". Not after a describing word: "Dove grey cushion" is a cushion in dove grey,
+    a "Crocodile pattern wallet" is patterned."""
+    m = _NEXT_WORDS_3.match(doc.text, end)
+    if m is None:
+        return None
+    first, second, third = m.groups()
+    if first in DESCRIBING:
+        return None
+    for words in (f"{first} {second}" if second else None, first,
+                  f"{second} {third}" if third else None, second):
+        if words and (categories.is_product_word(words) or categories.is_product_word(words.removesuffix("s"))):
+            return words, categories.categories(words)
+    return None
 
 
 def emphasised(doc: FieldDoc, start: int, end: int) -> bool:

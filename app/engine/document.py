@@ -57,6 +57,8 @@ _WORD_SEPARATORS = frozenset(",;|，；、")
 def _classify_gap(gap: str) -> Gap:
     if gap.isspace():
         return Gap.SPACE if len(gap) <= 3 else Gap.BREAK
+    if len(gap) <= 5 and gap.strip() == "&" and gap[0].isspace():
+        return Gap.SPACE  # "Dolce & Gabbana", "Tom & Jerry": one name, read as "Dolce Gabbana"
     if len(gap) <= 3 and any(c in _WORD_SEPARATORS for c in gap) and all(c in _WORD_SEPARATORS or c.isspace() for c in gap):
         return Gap.SPACE
     if (len(gap) <= 3 and not any(c.isspace() or is_han(c) for c in gap)
@@ -152,7 +154,7 @@ class FieldDoc:
 
         Returns the Han string (with "\\0" where a run of Han characters ends), the folded
         index of each character, and for each character whether a split mark (`耐-克`,
-        `耐★克`) stood right before it.
+        `耐★克`, a space next to a lone character: `耐 克`) stood right before it.
         """
         ft = self.folded.text
         if ALL_HAN_RE.fullmatch(ft):
@@ -161,19 +163,26 @@ class FieldDoc:
         pos: list[int] = []
         split: list[bool] = []
         last = -1  # end of the previous run of Han characters
+        last_alone = False  # the previous run is one character with a space or nothing before it
         for m in ALL_HAN_RE.finditer(ft):
             start, end = m.span()
             if last < 0:
                 split.append(False)
             else:
                 between = ft[last:start]
-                if len(between) <= 2 and all(unicodedata.category(c)[0] in "PS" for c in between):
-                    split.append(True)  # 耐-克: the run goes on across the mark
+                if (len(between) <= 2 and all(unicodedata.category(c)[0] in "PS" for c in between)) or (
+                        between == " " and last_alone):
+                    # 耐-克, 耐★克: the run goes on across the mark; and across one space
+                    # after a character standing alone between spaces (耐 克, 耐 克运动鞋):
+                    # Chinese parts words with no space, so lone characters are a name
+                    # pulled apart (not 30米 的: that 米 is a unit)
+                    split.append(True)
                 else:
                     chars.append("\0"); pos.append(-1); split.append(False)
                     split.append(False)
             chars.append(m.group())
             pos.extend(range(start, end))
             split.extend([False] * (end - start - 1))
+            last_alone = end - start == 1 and (start == 0 or ft[start - 1].isspace())
             last = end
         return "".join(chars), tuple(pos), tuple(split)

@@ -18,8 +18,9 @@ from app.engine.brand_matchers import (
 from app.engine.document import HAN_RE, TOKEN_RE
 
 _NAME = 1   # a name can be read from this word alone (LatinNameMatcher)
-_WORD = 2   # a word-level matcher finds something in this word (typo, sound-alike, leetspeak...)
 _STARTS = 4  # some name over several words starts with this word (LatinNameMatcher)
+_FIRST_WORD_BIT = 8  # and one bit per word-level matcher (typo, sound-alike, leetspeak...)
+# that finds something in this word, from this one up (Gate.word_bits)
 
 
 class Gate:
@@ -28,6 +29,8 @@ class Gate:
         self.matchers = matchers
         self.index = index
         self._token = [m for m in matchers if isinstance(m, TokenMatcher)]
+        self.word_bits = {m: _FIRST_WORD_BIT << k for k, m in enumerate(self._token)}
+        self._any_word = sum(self.word_bits.values())
         self._names = [m for m in matchers if isinstance(m, LatinNameMatcher)]
         # matchers the gate knows nothing about run on every sentence
         self._always = [m for m in matchers if not (isinstance(m, (TokenMatcher, LatinNameMatcher)) or m.needs_han)]
@@ -60,11 +63,13 @@ class Gate:
             if f & _STARTS:
                 starts.append(t)
         names = bool(flags & _NAME) or (bool(starts) and LatinNameMatcher.may_join(toks, set(starts), self.index))
-        if not names and not flags & _WORD and not self._always and not han:
+        if not names and not flags & self._any_word and not self._always and not han:
             return []
-        # Chinese text: the Chinese matchers always run; the Latin ones as for any text
+        # Chinese text: the Chinese matchers always run; the Latin ones as for any text; a
+        # word-level matcher where it finds something in some word
+        bits = self.word_bits
         run = [m for m in self.matchers
-               if (names and m in self._names) or (flags & _WORD and m in self._token) or m in self._always
+               if (names and m in self._names) or flags & bits.get(m, 0) or m in self._always
                or (han and m in self._han)]
         return run
 
@@ -74,8 +79,9 @@ class Gate:
         if self._names:
             prefixes, whole, starts = LatinNameMatcher.reading(t, index)
             f = (_NAME if prefixes or whole else 0) | (_STARTS if starts else 0)
-        if any(m.cached(t, index) for m in self._token):
-            f |= _WORD
+        for m in self._token:
+            if m.cached(t, index):
+                f |= self.word_bits[m]
         return f
 
     def clear(self) -> None:
@@ -95,8 +101,6 @@ class Gate:
             f = self._classify(w)
             if f:
                 flags[w] = f
-            for m in self._token:
-                m.cached(w, index)  # every reader (_classify stops at the first that finds)
         seeds: dict[str, dict] = {"gate": flags}
         if self._names:
             seeds["latin_words"] = {w: r for w, r in index.token_cache.get("latin_words", {}).items()

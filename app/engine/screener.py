@@ -29,6 +29,7 @@ from app.engine.context import (
     emphasised,
     is_tech,
     model_follows,
+    product_follows,
 )
 from app.engine.document import FieldDoc, split_words
 from app.engine.gate import Gate
@@ -357,9 +358,22 @@ class Engine:
         proper = not common and (e.role != Role.SUBMARK or bool(e.brand.core_categories & CHARACTER_CATEGORIES))
         # capitals count only for a name that is no proper name (see _evidence)
         capitals = not proper and emphasised(doc, c.start, c.end)
-        if not (disguised or self_evident or model or context_word is not None or proper or capitals):
+        product = self._product_named(doc, c)
+        if not (disguised or self_evident or model or context_word is not None or proper or capitals or product):
             return None
-        return _Grounds(disguised, self_evident, model, context_word, proper, capitals)
+        return _Grounds(disguised, self_evident, model, context_word, proper, capitals, product)
+
+    def _product_named(self, doc: FieldDoc, c: Candidate) -> tuple[str, frozenset[str]] | None:
+        """A brand name written with a capital and followed by a product word: "Canon
+        camera", "Supreme Hoodie" (a Latin name of the brand itself, not a product line's,
+        and not itself a product word: a Polo shirt is a kind of shirt)."""
+        e = c.entry
+        if not e.key.isascii() or e.role not in (Role.NAME, Role.ALIAS):
+            return None
+        o0, _o1 = doc.orig_span(c.start, c.end)
+        if not doc.original[o0:o0 + 1].isupper() or self.categories.is_product_word(e.surface):
+            return None
+        return doc.remember(("product", c.end), lambda: product_follows(doc, c.end, self.categories))
 
     def _evidence(self, doc: FieldDoc, c: Candidate, grounds: _Grounds | None, plain: set[str],
                   context: ListingContext, near: list, names_seen: dict[str, set[str]]) -> list[str] | None:
@@ -397,11 +411,18 @@ class Engine:
         # "genuine", "正品" anywhere in the field back a name, not an everyday word (Animal)
         if category_agrees and g.context_word:
             evidence.append(f"'{g.context_word}' says a branded product is meant")
+        # the product word names the brand's own trade, and the seller's category (if any) agrees
+        if g.product and g.product[1] & e.brand.core_categories and fits_category and (
+                not context.categories or context.categories & e.brand.category_set):
+            evidence.append(f"written with a capital before '{g.product[0]}', a product it makes")
         # a Chinese everyday word (英雄 hero, 小米 millet) or a loose reading (致悦, a Fiat model,
         # sounds like 紫悦 of My Little Pony) is taken for a name only in a category the seller
         # gave or the words show, not one guessed from other brands in the listing
+        # a misspelt or suffixed everyday-word name (Elmar for Elmer) is not vouched for by
+        # the category alone: it needs a product word, a model, another name of the brand
+        misread_everyday = c.weak and e.ordinary and not han and e.role != Role.PINYIN
         if cats & (e.brand.category_set if han else e.brand.core_categories) and not (
-                han and (e.ordinary or c.weak) and context.from_brands):
+                han and (e.ordinary or c.weak) and context.from_brands) and not misread_everyday:
             if g.proper:
                 # a proper name in the brand's own field: a character (Elsa) or the brand itself;
                 # a product-line name alone (Maya, Kelly) needs more
@@ -525,6 +546,7 @@ class _Grounds:
     context_word: str | None  # a word saying a branded product is meant ("genuine"), for a proper name
     proper: bool              # a proper name in the brand's own field (a character, the brand itself)
     emphasised: bool          # written in capitals in a field that is not shouting (asked of no proper name)
+    product: tuple[str, frozenset[str]] | None  # a product word right after it, with its categories
 
 
 @dataclass(frozen=True, slots=True)
@@ -546,7 +568,7 @@ class _Prepared:
 
 
 _PREPARED = ("prepared",)
-_NO_GROUNDS = _Grounds(False, False, False, None, False, False)
+_NO_GROUNDS = _Grounds(False, False, False, None, False, False, None)
 
 _FIELD_ORDER = {Field.TITLE: 0, Field.BULLETS: 1, Field.DESCRIPTION: 2, Field.SEARCH_TERMS: 3}
 

@@ -60,6 +60,10 @@ POSITIVE = [
      "pinyin of an everyday-word Chinese name (联想), in its trade"),
     ("特斯辣 汽车脚垫", None, "tesla", MatchType.HOMOPHONE,
      "sound-alike of a three-character everyday-word name (特斯拉), in its trade"),
+    ("Garfield backpack for school", None, "garfield", MatchType.EXACT,
+     "a character's name before merchandise made under licence"),
+    ("切尔西球衣 主场 2024", None, "chelsea-fc", MatchType.EXACT,
+     "an everyday-word Chinese name with a product of its trade written straight after it"),
 ]
 
 NEGATIVE = [
@@ -95,6 +99,9 @@ NEGATIVE = [
     ("Champion trophy for the winner", None, "an everyday-word name before a product of another trade"),
     ("Elmar teddy bear, golden brown", "Toys", "a misspelt everyday-word name (Elmer) is not vouched for by the category alone"),
     ("Training shorts with a matte finish, 2024 edition", "Sportswear", "a number after a comma is no model designation (Finish)"),
+    ("Peanuts snack box, salted", None, "a franchise's merchandise is not food (Peanuts)"),
+    ("齐心包装袋 防水", None, "one character (包) begins too many words to be a product word (齐心, Comix)"),
+    ("安卓手机 数据线", None, "a platform's name before a product names a kind of product (Android phones)"),
     ("Citrine yellow party balloons x 50", "Party Supplies", "a rarer dictionary word is a typo only where the context backs the brand (Citroën)"),
     ("Mind haker laptop skin", "Computers", "five-letter names: a changed consonant makes another word (Haier)"),
     ("Bloodstone pendant in silver", "Jewellery", "two everyday words written as one are a word, not a typo (Blundstone)"),

@@ -10,6 +10,7 @@ from app.engine.brand_matchers import (
     LatinNameMatcher,
     LeetMatcher,
     MixedNameMatcher,
+    NamePartMatcher,
     PhoneticMatcher,
     RepeatedLetterMatcher,
 )
@@ -48,6 +49,18 @@ TABLE = [
     (HanNearSoundMatcher(), "古奇 竹节包", "gucci", MatchType.HOMOPHONE, "qi for chi, a common swap"),
     (HanNearSoundMatcher(), "雪蜜 蜂蜜", None, None, "b/m is not a usual swap (雪碧)"),
     (MixedNameMatcher(), "哆啦A梦 公仔", "doraemon", MatchType.EXACT, "name mixing Han and Latin"),
+    (FuzzyMatcher(), "Chmapion hoodie", "champion", MatchType.FUZZY, "an everyday-word name is read too (loosely)"),
+    (PhoneticMatcher(), "Roleks watch", "rolex", MatchType.HOMOPHONE, "ks for x: spelt by sound the same"),
+    (HanNameMatcher(), "耐 克 男鞋", "nike", MatchType.VARIANT, "split by spaces between lone characters"),
+    (HanSoundShapeMatcher(), "高达30米 的 绳子", None, None, "a unit after a number is no lone character (米德)"),
+    (NamePartMatcher(), "Calvin Kl3in briefs", "calvin-klein", MatchType.VARIANT, "leetspeak in the second word"),
+    (NamePartMatcher(), "C4nada Goose parka", "canada-goose", MatchType.VARIANT, "leetspeak in the first word"),
+    (NamePartMatcher(), "Michael Korz tote", "michael-kors", MatchType.HOMOPHONE, "a sound-alike word"),
+    (NamePartMatcher(), "Louis Vuiton wallet", "louis-vuitton", MatchType.FUZZY, "a letter dropped from a long word"),
+    (NamePartMatcher(), "Kl3in briefs", None, None, "the name's other word is not there"),
+    (NamePartMatcher(), "Kl3in Calvin briefs", None, None, "the words out of order"),
+    (NamePartMatcher(), "Calvin. Kl3in briefs", None, None, "a phrase break between the words"),
+    (NamePartMatcher(), "Michael Kors tote", None, None, "written as it is: the name matcher's, not this one's"),
 ]
 
 

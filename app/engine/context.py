@@ -265,6 +265,25 @@ def product_follows(doc: FieldDoc, end: int, categories: CategoryMap) -> tuple[s
     return None
 
 
+def han_product_follows(doc: FieldDoc, end: int, categories: CategoryMap) -> tuple[str, frozenset[str]] | None:
+    """The product word written straight after a Chinese name (切尔西球衣, 北面冲锋衣), with
+    the categories it names: the longest product word of two characters or more that the
+    text goes on with."""
+    m = _HAN_AFTER.match(doc.text, end)
+    if m is None:
+        return None
+    rest = m.group()
+    for size in range(len(rest), 1, -1):  # one character (包, 鞋) begins too many other words
+        if categories.is_product_word(rest[:size]):
+            return rest[:size], categories.categories(rest[:size])
+    return None
+
+
+# Chinese characters (and Latin letters: T恤) straight after a name, as far as the longest
+# product word goes
+_HAN_AFTER = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fffa-z]{1,6}")
+
+
 def emphasised(doc: FieldDoc, start: int, end: int) -> bool:
     """Written in capitals while the field itself is not shouting."""
     o0, o1 = doc.orig_span(start, end)

@@ -28,6 +28,7 @@ from app.engine.context import (
     compatibility_cue,
     emphasised,
     is_tech,
+    han_product_follows,
     model_follows,
     product_follows,
 )
@@ -58,6 +59,9 @@ _LIST_JOINER = re.compile(r"^\s{0,2}(?:,|，|、|/|&|\+|and|or|und|et|和|与)\s
 
 # Brands whose sub-marks are characters, recognisable on their own in the brand's field.
 CHARACTER_CATEGORIES = frozenset({"entertainment", "toys", "gaming"})
+# what licensed merchandise of a character or a franchise is: clothes, bags, toys, school
+# things, mugs, bedding (not food or electronics, which need the brand's own trade)
+MERCHANDISE = frozenset({"apparel", "bags", "toys", "entertainment", "stationery", "drinkware", "home"})
 
 _NAME_MATCHER = LatinNameMatcher()
 
@@ -366,10 +370,15 @@ class Engine:
     def _product_named(self, doc: FieldDoc, c: Candidate) -> tuple[str, frozenset[str]] | None:
         """A brand name written with a capital and followed by a product word: "Canon
         camera", "Supreme Hoodie" (a Latin name of the brand itself, not a product line's,
-        and not itself a product word: a Polo shirt is a kind of shirt)."""
+        and not itself a product word: a Polo shirt is a kind of shirt); a Chinese name of
+        the brand with a product word written straight after it (切尔西球衣)."""
         e = c.entry
-        if not e.key.isascii() or e.role not in (Role.NAME, Role.ALIAS):
-            return None
+        if e.role not in (Role.NAME, Role.ALIAS, Role.ZH):
+            return None  # a product line or a platform names a kind of product (安卓手机, Android phones)
+        if not e.key.isascii():
+            if self.categories.is_product_word(e.key):
+                return None
+            return doc.remember(("product", c.end), lambda: han_product_follows(doc, c.end, self.categories))
         o0, _o1 = doc.orig_span(c.start, c.end)
         if not doc.original[o0:o0 + 1].isupper() or self.categories.is_product_word(e.surface):
             return None
@@ -411,10 +420,12 @@ class Engine:
         # "genuine", "正品" anywhere in the field back a name, not an everyday word (Animal)
         if category_agrees and g.context_word:
             evidence.append(f"'{g.context_word}' says a branded product is meant")
-        # the product word names the brand's own trade, and the seller's category (if any) agrees
-        if g.product and g.product[1] & e.brand.core_categories and fits_category and (
-                not context.categories or context.categories & e.brand.category_set):
-            evidence.append(f"written with a capital before '{g.product[0]}', a product it makes")
+        # the product word names the brand's own trade (for a franchise, merchandise too), and
+        # the seller's category (if any) agrees
+        if g.product and g.product[1] & self._trades(e.brand) and (
+                not context.categories or context.categories & self._trades(e.brand)):
+            evidence.append(f"followed by '{g.product[0]}', a product it makes" if han else
+                            f"written with a capital before '{g.product[0]}', a product it makes")
         # a Chinese everyday word (英雄 hero, 小米 millet) or a loose reading (致悦, a Fiat model,
         # sounds like 紫悦 of My Little Pony) is taken for a name only in a category the seller
         # gave or the words show, not one guessed from other brands in the listing
@@ -430,6 +441,13 @@ class Engine:
             elif g.emphasised:
                 evidence.append("written in capitals, in a category the brand mainly sells in")
         return evidence or None
+
+    @staticmethod
+    def _trades(brand: Brand) -> frozenset[str]:
+        """The categories a brand's products are in: where it mainly sells, and for a
+        character or a franchise (Paw Patrol, Garfield) the merchandise made under licence."""
+        core = brand.core_categories
+        return core | MERCHANDISE if core & CHARACTER_CATEGORIES else core
 
     @staticmethod
     def _short(c: Candidate) -> bool:

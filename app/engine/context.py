@@ -94,9 +94,9 @@ class CategoryMap:
     def clear(self) -> None:
         self._cache.clear()
 
-    def is_product_word(self, text: str) -> bool:
-        """Is the text, as a whole, one of the product words (a polo, boots, a ring)?"""
-        return text in self._cats or (not text.islower() and fold_name(text).strip() in self._cats)
+    def is_product_word(self, folded: str) -> bool:
+        """Is the folded text, as a whole, one of the product words (polo, boots, ring)?"""
+        return folded in self._cats
 
     def _read(self, t: str) -> frozenset[str]:
         found: set[str] = set()

@@ -380,7 +380,7 @@ class Engine:
                 return None
             return doc.remember(("product", c.end), lambda: han_product_follows(doc, c.end, self.categories))
         o0, _o1 = doc.orig_span(c.start, c.end)
-        if not doc.original[o0:o0 + 1].isupper() or self.categories.is_product_word(e.surface):
+        if not doc.original[o0:o0 + 1].isupper() or self.categories.is_product_word(e.surface.casefold()):
             return None
         return doc.remember(("product", c.end), lambda: product_follows(doc, c.end, self.categories))
 

@@ -69,6 +69,13 @@ _PRODUCTS: dict[str, tuple[list[str], list[str]]] = {
 }
 # trades that sell each other's products (a tech brand's bag, a sports brand's shoes)
 _CLOSE = {"apparel", "footwear", "sportswear", "outdoor", "sports", "bags", "luxury", "entertainment", "toys"}
+# trades whose products take third-party accessories and parts
+_FITTED = {"electronics", "phones", "computers", "audio", "cameras", "gaming", "automotive", "home_appliances",
+           "kitchen", "watches", "wearables", "drinkware"}
+_ACCESSORIES = ["replacement charger", "protective case", "screen protector", "silicone cover", "replacement filter",
+                "mounting bracket", "spare battery", "carrying pouch"]
+_CUES = ["for", "compatible with", "fits", "replacement for", "designed for"]
+_ZH_ACCESSORIES = ["手机壳", "充电器", "保护套", "数据线", "配件", "替换滤网"]
 _EN_TAILS = ["for men and women, gift box", "2024 new edition, black", "lightweight, size M",
              "premium quality, grey", "classic design, blue"]
 _ZH_TAILS = ["2024新款 男女同款", "加厚 黑色", "官方旗舰 送礼", "春夏新品 白色", "经典款 大容量"]
@@ -198,9 +205,11 @@ def generate(seed: int = 5) -> list[dict]:
     filed = _filed_categories()
     out: list[dict] = []
 
-    def add(tags: list[str], title: str, expect: list[list[str]], lang: str, why: str, description: str = "") -> None:
+    def add(tags: list[str], title: str, expect: list[list[str]], lang: str, why: str, description: str = "",
+            compatibility: list[str] | None = None) -> None:
         out.append({"id": f"s{len(out):05d}", "lang": lang, "category": "", "title": title, "bullets": [],
-                    "description": description, "expect": {"brands": expect, "sensitive": [], "compatibility": []},
+                    "description": description,
+                    "expect": {"brands": expect, "sensitive": [], "compatibility": compatibility or []},
                     "tags": tags, "why": why})
 
     for b in brands:
@@ -218,6 +227,22 @@ def generate(seed: int = 5) -> list[dict]:
             for kind, mention in _zh_mentions(z, rng, homophones, t2s, s2t).items():
                 noun, tail = rng.choice(zh), rng.choice(_ZH_TAILS)
                 add([kind], f"{mention}{noun} {tail}", [group], "zh-Hans", f"{kind}: {mention!r}", rng.choice(_FILLER_ZH))
+        # sub-marks and aliases as written (the list's coverage hints), those that are no
+        # everyday word: "Stan Smith trainers"
+        for alias in [a for a in b["aliases"].split("|") if a and a.lower() not in words][:3]:
+            noun, tail = rng.choice(en), rng.choice(_EN_TAILS)
+            add(["submark"], f"{alias} {noun.title()}, {tail}", [group], "en", f"sub-mark or alias {alias!r}",
+                rng.choice(_FILLER_EN))
+        # compatibility: an accessory for a product of a brand whose products take them
+        trade = set(filed.get(b["name"].casefold(), []))
+        if trade & _FITTED and _letters(b["name"].replace("-", "").replace(".", "")):
+            acc, cue = rng.choice(_ACCESSORIES), rng.choice(_CUES)
+            add(["compatibility"], f"{acc.title()} {cue} {b['name']}, {rng.choice(_EN_TAILS)}", [group], "en",
+                f"an accessory {cue} {b['name']}", compatibility=[b["name"]])
+            zh_names = [z for z in b["zh_names"].split("|") if z and t2s.convert(z) == z]
+            if zh_names:
+                add(["compatibility", "zh"], f"适用于{zh_names[0]}{rng.choice(_ZH_ACCESSORIES)} {rng.choice(_ZH_TAILS)}",
+                    [group], "zh-Hans", f"an accessory for {zh_names[0]}", compatibility=[b["name"]])
         # negatives: dictionary words one edit from the name
         low = b["name"].lower()
         if _letters(low) and len(low) >= 4 and " " not in low:
@@ -274,8 +299,9 @@ def main() -> int:
             shown[tag] += 1
             r = by_id[rid]
             print(f"   {tag:14s} {str(what)[:30]:30s} | {r['title'][:60]} | {r['description'][:50]}")
-    b = rep["brand"]
-    print(f"brand P={b['precision']:.3f} R={b['recall']:.3f} over {len(records)} generated listings")
+    b, c = rep["brand"], rep["compatibility"]
+    print(f"brand P={b['precision']:.3f} R={b['recall']:.3f} | compatibility {c['recognised']}/{c['expected']}"
+          f" over {len(records)} generated listings")
     return 0
 
 

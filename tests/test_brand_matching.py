@@ -64,6 +64,9 @@ POSITIVE = [
      "a character's name before merchandise made under licence"),
     ("切尔西球衣 主场 2024", None, "chelsea-fc", MatchType.EXACT,
      "an everyday-word Chinese name with a product of its trade written straight after it"),
+    ("Replacement charger compatible with Apple", None, "apple", MatchType.EXACT,
+     "an everyday-word name of a brand that takes accessories, after a statement of fit"),
+    ("适用于苹果配件 数据线", None, "apple", MatchType.EXACT, "the same in Chinese (适用于)"),
 ]
 
 NEGATIVE = [
@@ -100,6 +103,7 @@ NEGATIVE = [
     ("Elmar teddy bear, golden brown", "Toys", "a misspelt everyday-word name (Elmer) is not vouched for by the category alone"),
     ("Training shorts with a matte finish, 2024 edition", "Sportswear", "a number after a comma is no model designation (Finish)"),
     ("Peanuts snack box, salted", None, "a franchise's merchandise is not food (Peanuts)"),
+    ("Slicer compatible with apple and pear", "Kitchen", "a statement of fit before an everyday word in lower case"),
     ("齐心包装袋 防水", None, "one character (包) begins too many words to be a product word (齐心, Comix)"),
     ("安卓手机 数据线", None, "a platform's name before a product names a kind of product (Android phones)"),
     ("Citrine yellow party balloons x 50", "Party Supplies", "a rarer dictionary word is a typo only where the context backs the brand (Citroën)"),
@@ -143,6 +147,13 @@ def test_a_loose_reading_needs_a_category_not_guessed_from_another_brand(engine)
 def test_one_disguised_word_gives_one_hit(engine):
     res = engine.screen(Listing(title="N1ke shoes"))
     assert len([h for h in res.hits if h.brand]) == 1
+
+
+def test_a_statement_of_fit_makes_an_everyday_word_name_a_compatibility_use(engine):
+    res = engine.screen(Listing(title="Replacement charger compatible with Apple"))
+    hits = [h for h in res.hits if h.brand and h.brand.id == "apple"]
+    assert hits and hits[0].usage and hits[0].usage.value == "compatibility", hits
+    assert any("statement of fit" in ev for ev in hits[0].evidence)
 
 
 def test_compatibility_usage_and_suggestion(engine):

@@ -182,6 +182,27 @@ def _following_accessory(after: str) -> str | None:
     return None
 
 
+# cues that say outright that what follows is what the product fits (not "for" or "fits",
+# which also say who a product is for or what size it is)
+FIT_STATEMENTS = (("compatible", "with"), ("compatible", "for"), ("replacement", "for"), ("designed", "for"),
+                  ("works", "with"), ("made", "for"))
+HAN_FIT_STATEMENTS = ("适用于", "适用", "兼容", "适配", "专用于")
+
+
+def fit_statement(doc: FieldDoc, start: int) -> str | None:
+    """The cue right before a name that states a fit ("compatible with Apple", "适用于苹果")."""
+    before = doc.text[max(0, start - 6):start].rstrip()
+    for cue in HAN_FIT_STATEMENTS:
+        if before.endswith(cue):
+            return cue
+    prev = tokens_before(doc, start, 2)
+    if len(prev) == 2 and prev[1][1] != Gap.BREAK and prev[0][1] != Gap.BREAK:
+        words = (prev[1][0].text, prev[0][0].text)
+        if words in FIT_STATEMENTS:
+            return " ".join(words)
+    return None
+
+
 def compatibility_cue(doc: FieldDoc, start: int, end: int, *, is_product_mark: bool, tech: bool) -> str | None:
     """The cue that makes a brand mention at [start, end) a statement of fit, if any."""
     # Han cue right before (适用小米, 適用 Switch)

@@ -27,8 +27,9 @@ from app.engine.context import (
     brand_context,
     compatibility_cue,
     emphasised,
-    is_tech,
+    fit_statement,
     han_product_follows,
+    is_tech,
     model_follows,
     product_follows,
 )
@@ -363,9 +364,21 @@ class Engine:
         # capitals count only for a name that is no proper name (see _evidence)
         capitals = not proper and emphasised(doc, c.start, c.end)
         product = self._product_named(doc, c)
-        if not (disguised or self_evident or model or context_word is not None or proper or capitals or product):
+        fit = self._fit_stated(doc, c) if is_tech(e.brand) else None
+        if not (disguised or self_evident or model or context_word is not None or proper or capitals or product
+                or fit):
             return None
-        return _Grounds(disguised, self_evident, model, context_word, proper, capitals, product)
+        return _Grounds(disguised, self_evident, model, context_word, proper, capitals, product, fit)
+
+    @staticmethod
+    def _fit_stated(doc: FieldDoc, c: Candidate) -> str | None:
+        """The statement of fit right before a brand name, written as a name (with a capital,
+        if Latin): "charger compatible with Apple", "适用于苹果"."""
+        if c.entry.key.isascii():
+            o0, _o1 = doc.orig_span(c.start, c.end)
+            if not doc.original[o0:o0 + 1].isupper():
+                return None
+        return doc.remember(("fit", c.start), lambda: fit_statement(doc, c.start))
 
     def _product_named(self, doc: FieldDoc, c: Candidate) -> tuple[str, frozenset[str]] | None:
         """A brand name written with a capital and followed by a product word: "Canon
@@ -420,6 +433,8 @@ class Engine:
         # "genuine", "正品" anywhere in the field back a name, not an everyday word (Animal)
         if category_agrees and g.context_word:
             evidence.append(f"'{g.context_word}' says a branded product is meant")
+        if g.fit:
+            evidence.append(f"named after '{g.fit}': an accessory's statement of fit")
         # the product word names the brand's own trade (for a franchise, merchandise too), and
         # the seller's category (if any) agrees
         if g.product and g.product[1] & self._trades(e.brand) and (
@@ -565,6 +580,7 @@ class _Grounds:
     proper: bool              # a proper name in the brand's own field (a character, the brand itself)
     emphasised: bool          # written in capitals in a field that is not shouting (asked of no proper name)
     product: tuple[str, frozenset[str]] | None  # a product word right after it, with its categories
+    fit: str | None           # a statement of fit right before it ("compatible with"), for a brand that takes accessories
 
 
 @dataclass(frozen=True, slots=True)
@@ -586,7 +602,7 @@ class _Prepared:
 
 
 _PREPARED = ("prepared",)
-_NO_GROUNDS = _Grounds(False, False, False, None, False, False, None)
+_NO_GROUNDS = _Grounds(False, False, False, None, False, False, None, None)
 
 _FIELD_ORDER = {Field.TITLE: 0, Field.BULLETS: 1, Field.DESCRIPTION: 2, Field.SEARCH_TERMS: 3}
 

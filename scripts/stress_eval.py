@@ -262,28 +262,31 @@ def generate(seed: int = 5) -> list[dict]:
     return out
 
 
+def evaluate(engine, records: list[dict]) -> dict:
+    """The shared scorer's report on the engine's screenings of the records (in-process)."""
+    sys.path.insert(0, str(ROOT / "scripts"))
+    from eval_dev import load_scorer
+
+    from app.engine import Listing
+
+    score = load_scorer(SHARED / "eval" / "score.py")
+    results = {r["id"]: engine.screen(Listing(id=r["id"], title=r["title"], bullets=tuple(r["bullets"]),
+                                              description=r["description"])).to_dict() for r in records}
+    return score.evaluate(records, results)
+
+
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--show", type=int, default=25, help="misses and false alarms to print per tag")
     ap.add_argument("--tag", help="only print misses/false alarms of this tag")
     ap.add_argument("--write", type=Path, help="write the generated listings as JSONL")
     args = ap.parse_args()
-    sys.path.insert(0, str(ROOT / "scripts"))
-    from eval_dev import load_scorer
-
-    from app.engine import Listing
     from app.lists import build_engine
 
     records = generate()
     if args.write:
         args.write.write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in records), encoding="utf-8")
-    score = load_scorer(SHARED / "eval" / "score.py")
-    engine = build_engine()
-    results = {}
-    for r in records:
-        lst = Listing(id=r["id"], title=r["title"], bullets=tuple(r["bullets"]), description=r["description"])
-        results[r["id"]] = engine.screen(lst).to_dict()
-    rep = score.evaluate(records, results)
+    rep = evaluate(build_engine(), records)
     by_id = {r["id"]: r for r in records}
     for t, v in sorted(rep["recall_by_tag"].items()):
         print(f"  recall {t:16s} {v['found']:4d}/{v['expected']:<4d} {v['recall']:.3f}")

@@ -67,8 +67,6 @@ POSITIVE = [
     ("Replacement charger compatible with Apple", None, "apple", MatchType.EXACT,
      "an everyday-word name of a brand that takes accessories, after a statement of fit"),
     ("适用于苹果配件 数据线", None, "apple", MatchType.EXACT, "the same in Chinese (适用于)"),
-    ("Ultraboost slides, classic", None, "adidas", MatchType.EXACT,
-     "written exactly as a name that is no everyday word, though its spaced form (Ultra Boost) is"),
 ]
 
 NEGATIVE = [

@@ -396,16 +396,11 @@ class BrandIndex:
 
     def _propagate_ordinary(self) -> None:
         """A folded key is ambiguous text if any of a brand's names behind it is ordinary
-        (Hermès folds to the ordinary alias Hermes): all its entries then ask for evidence.
-        `borrowed` remembers (brand id, name) of the names so made ordinary: written exactly
-        as such a name (Ultraboost, not the ordinary Ultra Boost), the text is the name."""
-        self.borrowed: set[tuple[str, str]] = set()
+        (Hermès folds to the ordinary alias Hermes): all its entries then ask for evidence."""
         for table in (self.latin, self.han, self.mixed):
             for key, entries in table.items():
                 amb = {e.brand.id for e in entries if e.ordinary}
                 if amb:
-                    self.borrowed.update((e.brand.id, e.surface) for e in entries
-                                         if e.brand.id in amb and not e.ordinary)
                     table[key] = [
                         MarkEntry(e.brand, e.surface, e.mark, e.role, True, e.key, e.bounds, e.words)
                         if e.brand.id in amb and not e.ordinary else e

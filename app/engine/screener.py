@@ -471,13 +471,7 @@ class Engine:
     def _ambiguous(self, doc: FieldDoc, c: Candidate) -> bool:
         """Needs evidence from the context: an ordinary-word name, a loose reading, or a
         short name (LV, HP, 3M) not written in capitals."""
-        if c.weak:
-            return True
-        if c.entry.ordinary:
-            if c.match == MatchType.EXACT and (c.entry.brand.id, c.entry.surface) in self.index.borrowed:
-                o0, o1 = doc.orig_span(c.start, c.end)
-                # written exactly as a name that is no everyday word: Ultraboost, Hermès
-                return doc.original[o0:o1] != c.entry.surface
+        if c.entry.ordinary or c.weak:
             return True
         if c.entry.bounds and doc.text[c.start:c.end] in self.dictionary:
             return True  # a name of several parts written as one everyday word: LiNing / lining

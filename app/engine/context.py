@@ -254,7 +254,7 @@ def is_tech(brand: Brand) -> bool:
     return bool(brand.category_set & TECH_CATEGORIES)
 
 
-# the three words straight after a name, in the same phrase
+# the words straight after a name, in the same phrase
 _NEXT_WORDS_3 = re.compile(r" {1,2}([a-z][a-z\-]*)(?: {1,2}([a-z][a-z\-]*))?(?: {1,2}([a-z][a-z\-]*))?")
 # words that make the everyday word before them describe the product: a colour's name (dove
 # grey, apple green), a pattern or a scent (crocodile pattern, leopard print, apple scented)
@@ -268,20 +268,36 @@ DESCRIBING = frozenset(
 )
 
 
+# product words that name a whole trade or an occasion, not a product: "AS Sports", "Parrot
+# Party Wear", "Trivial Pursuit Entertainment" say nothing of what the name makes
+UMBRELLA_WORDS = frozenset(
+    ["apparel", "clothing", "clothes", "fashion", "footwear", "sportswear", "activewear", "athletic", "outdoor",
+     "camping", "hiking", "luxury", "designer", "electronics", "electronic", "audio", "video", "entertainment",
+     "party", "collectibles", "anime", "movies", "sports", "sport", "fitness", "gym", "running", "cycling",
+     "home", "household", "decor", "garden", "patio", "kitchen", "dining", "beauty", "cosmetics", "makeup",
+     "skincare", "hair", "health", "medical", "wellness", "baby", "infant", "toddler", "nursery", "food",
+     "grocery", "snacks", "gourmet", "beverages", "drinks", "automotive", "vehicle", "tools", "hardware",
+     "pet", "pets", "office", "stationery", "travel", "photo", "photography", "gaming", "games", "game",
+     "building", "computers", "mobile", "fragrance", "jewel", "accessories", "toys"]
+)
+
+
 def product_follows(doc: FieldDoc, end: int, categories: CategoryMap) -> tuple[str, frozenset[str]] | None:
-    """The product word right after a name, or after one more word, with the categories it
-    names: "Canon camera", "Supreme hoodie", "Omega automatic watch", "Hydro Flask water
+    """The product word right after a name (one word, or two that are one product word),
+    with the categories it names: "Canon camera", "Supreme hoodie", "Hydro Flask water
     bottle". Not after a describing word: "Dove grey cushion" is a cushion in dove grey,
     a "Crocodile pattern wallet" is patterned."""
     m = _NEXT_WORDS_3.match(doc.text, end)
     if m is None:
         return None
-    first, second, third = m.groups()
+    first, second, _third = m.groups()
     if first in DESCRIBING:
         return None
-    for words in (f"{first} {second}" if second else None, first,
-                  f"{second} {third}" if third else None, second):
-        if words and (categories.is_product_word(words) or categories.is_product_word(words.removesuffix("s"))):
+    # the product word straight after the name: a word between ("Prince fancy dress",
+    # "Arm rail camera mount", "Clear face lotion") makes it another thing's product
+    for words in (f"{first} {second}" if second else None, first):
+        if words and words not in UMBRELLA_WORDS and (
+                categories.is_product_word(words) or categories.is_product_word(words.removesuffix("s"))):
             return words, categories.categories(words)
     return None
 

@@ -392,9 +392,11 @@ class Engine:
             if self.categories.is_product_word(e.key):
                 return None
             return doc.remember(("product", c.end), lambda: han_product_follows(doc, c.end, self.categories))
-        o0, _o1 = doc.orig_span(c.start, c.end)
+        o0, o1 = doc.orig_span(c.start, c.end)
         if not doc.original[o0:o0 + 1].isupper() or self.categories.is_product_word(e.surface.casefold()):
             return None
+        if e.brand.name.isupper() and not doc.original[o0:o1].isupper():
+            return None  # a brand written in capitals (MAN, SEAT) is not a word in title case (Iron Man)
         return doc.remember(("product", c.end), lambda: product_follows(doc, c.end, self.categories))
 
     def _evidence(self, doc: FieldDoc, c: Candidate, grounds: _Grounds | None, plain: set[str],
@@ -459,10 +461,12 @@ class Engine:
 
     @staticmethod
     def _trades(brand: Brand) -> frozenset[str]:
-        """The categories a brand's products are in: where it mainly sells, and for a
-        character or a franchise (Paw Patrol, Garfield) the merchandise made under licence."""
+        """The categories a brand's products are in: where it mainly sells, and for an
+        entertainment franchise or character (Paw Patrol, Garfield: filed first under
+        entertainment) the merchandise made under licence (not for a drone maker that also
+        sells toys, a guitar maker or a games studio: Parrot mugs, Gibsons puzzles, Riot jeans)."""
         core = brand.core_categories
-        return core | MERCHANDISE if core & CHARACTER_CATEGORIES else core
+        return core | MERCHANDISE if brand.categories[:1] == ("entertainment",) else core
 
     @staticmethod
     def _short(c: Candidate) -> bool:

@@ -189,6 +189,18 @@ FIT_STATEMENTS = (("compatible", "with"), ("compatible", "for"), ("replacement",
 HAN_FIT_STATEMENTS = ("适用于", "适用", "兼容", "适配", "专用于")
 
 
+_FIT_WORDS = re.compile("|".join(sorted({c[0] for c in FIT_STATEMENTS} | set(HAN_FIT_STATEMENTS), key=len, reverse=True)))
+
+
+def states_fit(doc: FieldDoc) -> bool:
+    """Does the sentence hold a word that begins a statement of fit at all? (Asked once per
+    sentence: most hold none, and their names are not asked one by one.)"""
+    return doc.remember(_STATES_FIT, lambda: _FIT_WORDS.search(doc.text) is not None)
+
+
+_STATES_FIT = ("states fit",)
+
+
 def fit_statement(doc: FieldDoc, start: int) -> str | None:
     """The cue right before a name that states a fit ("compatible with Apple", "适用于苹果")."""
     before = doc.text[max(0, start - 6):start].rstrip()

@@ -35,6 +35,9 @@ class Gate:
         # matchers the gate knows nothing about run on every sentence
         self._always = [m for m in matchers if not (isinstance(m, (TokenMatcher, LatinNameMatcher)) or m.needs_han)]
         self._han = [m for m in matchers if m.needs_han and not isinstance(m, (TokenMatcher, LatinNameMatcher))]
+        # per matcher, in order: what makes `plan` run it
+        self._rules = [(m, m in self._names, self.word_bits.get(m, 0), m in self._always, m in self._han)
+                       for m in matchers]
         self._words: dict[str, int] = {}
         self._word_cache_size = word_cache_size
 
@@ -67,11 +70,8 @@ class Gate:
             return []
         # Chinese text: the Chinese matchers always run; the Latin ones as for any text; a
         # word-level matcher where it finds something in some word
-        bits = self.word_bits
-        run = [m for m in self.matchers
-               if (names and m in self._names) or flags & bits.get(m, 0) or m in self._always
-               or (han and m in self._han)]
-        return run
+        return [m for m, name_reader, bit, always, needs_han in self._rules
+                if (names and name_reader) or flags & bit or always or (han and needs_han)]
 
     def _classify(self, t: str) -> int:
         index = self.index

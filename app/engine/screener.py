@@ -32,6 +32,7 @@ from app.engine.context import (
     is_tech,
     model_follows,
     product_follows,
+    states_fit,
 )
 from app.engine.document import FieldDoc, split_words
 from app.engine.gate import Gate
@@ -364,7 +365,7 @@ class Engine:
         # capitals count only for a name that is no proper name (see _evidence)
         capitals = not proper and emphasised(doc, c.start, c.end)
         product = self._product_named(doc, c)
-        fit = self._fit_stated(doc, c) if is_tech(e.brand) else None
+        fit = self._fit_stated(doc, c) if states_fit(doc) and is_tech(e.brand) else None
         if not (disguised or self_evident or model or context_word is not None or proper or capitals or product
                 or fit):
             return None
@@ -389,15 +390,18 @@ class Engine:
         if e.role not in (Role.NAME, Role.ALIAS, Role.ZH):
             return None  # a product line or a platform names a kind of product (安卓手机, Android phones)
         if not e.key.isascii():
-            if self.categories.is_product_word(e.key):
-                return None
-            return doc.remember(("product", c.end), lambda: han_product_follows(doc, c.end, self.categories))
+            found = doc.remember(("product", c.end), lambda: han_product_follows(doc, c.end, self.categories))
+            return None if found is None or self.categories.is_product_word(e.key) else found
+        # what follows first (remembered per place; most names are followed by no product word)
+        found = doc.remember(("product", c.end), lambda: product_follows(doc, c.end, self.categories))
+        if found is None:
+            return None
         o0, o1 = doc.orig_span(c.start, c.end)
         if not doc.original[o0:o0 + 1].isupper() or self.categories.is_product_word(e.surface.casefold()):
             return None
         if e.brand.name.isupper() and not doc.original[o0:o1].isupper():
             return None  # a brand written in capitals (MAN, SEAT) is not a word in title case (Iron Man)
-        return doc.remember(("product", c.end), lambda: product_follows(doc, c.end, self.categories))
+        return found
 
     def _evidence(self, doc: FieldDoc, c: Candidate, grounds: _Grounds | None, plain: set[str],
                   context: ListingContext, near: list, names_seen: dict[str, set[str]]) -> list[str] | None:

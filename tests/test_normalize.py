@@ -10,6 +10,7 @@ CASES = [
     ("阿迪達斯", "阿迪达斯", "Traditional folds to Simplified, one character for one"),
     ("Her\u200bmès", "hermes", "zero-width space dropped, accent stripped"),
     ("Nіke", "nike", "Cyrillic і reads as i"),
+    ("Hoոda", "honda", "Armenian ո reads as n"),
     ("𝓓𝓲𝓸𝓻", "dior", "mathematical script letters"),
     ("ⓖⓤⓒⓒⓘ", "gucci", "circled letters"),
     ("straße", "strasse", "ß folds to ss (longer than the original)"),

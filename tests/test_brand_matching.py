@@ -62,6 +62,8 @@ POSITIVE = [
      "sound-alike of a three-character everyday-word name (特斯拉), in its trade"),
     ("Garfield backpack for school", None, "garfield", MatchType.EXACT,
      "a character's name before merchandise made under licence"),
+    ("B.L.U.E.Y graphic t-shirt", None, "bluey", MatchType.VARIANT,
+     "a franchise's name in disguise on merchandise: the merchandise does not contradict it"),
     ("切尔西球衣 主场 2024", None, "chelsea-fc", MatchType.EXACT,
      "an everyday-word Chinese name with a product of its trade written straight after it"),
     ("Replacement charger compatible with Apple", None, "apple", MatchType.EXACT,

@@ -414,8 +414,10 @@ class Engine:
         evidence: list[str] = []
         han = not e.key.isascii()
         cats = context.categories
-        # contradicted only when neither the seller's category nor the product words fit
-        fits_category = not context.any_categories or bool(context.any_categories & e.brand.category_set)
+        # contradicted only when neither the seller's category nor the product words fit (a
+        # franchise's merchandise fits it: a Bluey t-shirt)
+        fits_category = not context.any_categories or bool(
+            context.any_categories & (e.brand.category_set | self._trades(e.brand)))
         if g.disguised and fits_category:
             evidence.append("written in disguise")
         if g.self_evident:

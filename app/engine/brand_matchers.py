@@ -6,7 +6,7 @@ from __future__ import annotations
 import operator
 import re
 import unicodedata
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass, field
 from itertools import accumulate, compress, pairwise, repeat
 
@@ -331,14 +331,22 @@ class LeetMatcher(TokenMatcher):
         letters = sum(c.isalpha() for c in t)
         if letters < 2 or letters < len(t) / 2:
             return ()
-        for table in (LEET, LEET_L):
-            key = t.translate(table)
-            if key == t or key not in index.latin:
-                continue
-            swapped = ", ".join(f"{a} read as {b}" for a, b in zip(t, key) if a != b)
-            return tuple((e, MatchType.VARIANT, 0.93, (f"leetspeak: {swapped}",), True, False)
-                         for e in index.latin[key] if not (e.role == Role.PINYIN or e.words > 1 or len(key) < 4))
-        return ()
+        read = unleet(t, index.latin)
+        if read is None:
+            return ()
+        key, why = read
+        return tuple((e, MatchType.VARIANT, 0.93, (why,), True, False)
+                     for e in index.latin[key] if not (e.role == Role.PINYIN or e.words > 1 or len(key) < 4))
+
+
+def unleet(t: str, known: Collection[str]) -> tuple[str, str] | None:
+    """t with its digits read as letters (0 as o, 1 as i or else l, 3 as e...), if that is a
+    word of `known`, with how it was read."""
+    for table in (LEET, LEET_L):
+        key = t.translate(table)
+        if key != t and key in known:
+            return key, "leetspeak: " + ", ".join(f"{a} read as {b}" for a, b in zip(t, key) if a != b)
+    return None
 
 
 class RepeatedLetterMatcher(TokenMatcher):
@@ -368,17 +376,9 @@ class NamePartMatcher(TokenMatcher):
         if len(t) < 3 or t in parts or t in index.real_words or t in index.latin or t.isdigit():
             return ()
         if not t.isalpha():
-            if sum(c.isalpha() for c in t) < 2:
-                return ()
-            for table in (LEET, LEET_L):
-                w = t.translate(table)
-                if w != t and w in parts:
-                    swapped = ", ".join(f"{a} read as {b}" for a, b in zip(t, w) if a != b)
-                    return ((w, MatchType.VARIANT, 0.93, f"leetspeak: {swapped}"),)
-            return ()
-        if len(t) > index.max_fuzzy_len:
-            return ()
-        if len(t) < 4:
+            read = unleet(t, parts) if sum(c.isalpha() for c in t) >= 2 else None
+            return () if read is None else ((read[0], MatchType.VARIANT, 0.93, read[1]),)
+        if not 4 <= len(t) <= index.max_fuzzy_len:
             return ()
         # as for one-word names (FuzzyMatcher, PhoneticMatcher): a name's word of six letters
         # or fewer keeps its length (a letter changed or two swapped), a longer one may gain
@@ -391,7 +391,7 @@ class NamePartMatcher(TokenMatcher):
                 for w, _d, _ in process.extract(t, words, scorer=OSA.distance, score_cutoff=1, limit=1):
                     return ((w, MatchType.FUZZY, 0.86, f"one letter off {w!r}"),)
         for w in index.part_sounds.get(jellyfish.metaphone(t), ()):
-            if w[0] == t[0] and (OSA.distance(t, w) <= (1 if len(w) < 7 else 2) or sound_spelling(t) == sound_spelling(w)):
+            if w[0] == t[0] and sound_distance(t, w) is not None:
                 return ((w, MatchType.HOMOPHONE, 0.84, f"sounds like {w!r} (same phonetic key)"),)
         return ()
 
@@ -492,6 +492,14 @@ _SOUND_SPELLINGS = (("ph", "f"), ("ck", "k"), ("ks", "x"), ("cs", "x"), ("kh", "
 _HARD_C = re.compile(r"c(?![eiy])")
 
 
+def sound_distance(word: str, key: str) -> int | None:
+    """How far a word with a name's phonetic key is spelt from the name, if close enough
+    for a sound-alike: one edit under seven letters, two from seven, or any number if
+    spelt by sound the same (Roleks, Longinez, Robloks); None if not."""
+    dist = OSA.distance(word, key)
+    return dist if dist <= (1 if len(key) < 7 else 2) or sound_spelling(word) == sound_spelling(key) else None
+
+
 def sound_spelling(word: str) -> str:
     """The word with spellings of one sound made one (ph/f, ks/x, z/s, hard c/k, y/i)."""
     for a, b in _SOUND_SPELLINGS:
@@ -515,9 +523,8 @@ class PhoneticMatcher(_UnknownWordMatcher):
         for key in keys:
             if key[0] != t[0] or abs(len(key) - len(t)) > 2:
                 continue
-            dist = OSA.distance(t, key)
-            # or spelt by sound the same (Roleks, Longinez, Robloks)
-            if dist <= (1 if len(key) < 7 else 2) or sound_spelling(t) == sound_spelling(key):
+            dist = sound_distance(t, key)
+            if dist is not None:
                 best.append((dist, key))
         best.sort()
         return [(best[0][1], best[0][0], "sounds like {name!r} (same phonetic key)")] if best else []

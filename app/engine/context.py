@@ -201,12 +201,17 @@ def states_fit(doc: FieldDoc) -> bool:
 _STATES_FIT = ("states fit",)
 
 
+def _han_cue_before(doc: FieldDoc, start: int, cues: tuple[str, ...]) -> str | None:
+    """The first of `cues` (Chinese) that the text right before `start` ends with."""
+    before = doc.text[max(0, start - 6):start].rstrip()
+    return next((cue for cue in cues if before.endswith(cue)), None)
+
+
 def fit_statement(doc: FieldDoc, start: int) -> str | None:
     """The cue right before a name that states a fit ("compatible with Apple", "适用于苹果")."""
-    before = doc.text[max(0, start - 6):start].rstrip()
-    for cue in HAN_FIT_STATEMENTS:
-        if before.endswith(cue):
-            return cue
+    cue = _han_cue_before(doc, start, HAN_FIT_STATEMENTS)
+    if cue is not None:
+        return cue
     prev = tokens_before(doc, start, 2)
     if len(prev) == 2 and prev[1][1] != Gap.BREAK and prev[0][1] != Gap.BREAK:
         words = (prev[1][0].text, prev[0][0].text)
@@ -218,10 +223,9 @@ def fit_statement(doc: FieldDoc, start: int) -> str | None:
 def compatibility_cue(doc: FieldDoc, start: int, end: int, *, is_product_mark: bool, tech: bool) -> str | None:
     """The cue that makes a brand mention at [start, end) a statement of fit, if any."""
     # Han cue right before (适用小米, 適用 Switch)
-    before = doc.text[max(0, start - 6):start].rstrip()
-    for cue in HAN_CUES:
-        if before.endswith(cue):
-            return cue
+    cue = _han_cue_before(doc, start, HAN_CUES)
+    if cue is not None:
+        return cue
     # Latin cues before, within the same phrase
     prev = tokens_before(doc, start)
     words: list[str] = []
@@ -266,8 +270,8 @@ def is_tech(brand: Brand) -> bool:
     return bool(brand.category_set & TECH_CATEGORIES)
 
 
-# the words straight after a name, in the same phrase
-_NEXT_WORDS_3 = re.compile(r" {1,2}([a-z][a-z\-]*)(?: {1,2}([a-z][a-z\-]*))?(?: {1,2}([a-z][a-z\-]*))?")
+# the two words straight after a name, in the same phrase
+_NEXT_TWO_WORDS = re.compile(r" {1,2}([a-z][a-z\-]*)(?: {1,2}([a-z][a-z\-]*))?")
 # words that make the everyday word before them describe the product: a colour's name (dove
 # grey, apple green), a pattern or a scent (crocodile pattern, leopard print, apple scented)
 DESCRIBING = frozenset(
@@ -299,10 +303,10 @@ def product_follows(doc: FieldDoc, end: int, categories: CategoryMap) -> tuple[s
     with the categories it names: "Canon camera", "Supreme hoodie", "Hydro Flask water
     bottle". Not after a describing word: "Dove grey cushion" is a cushion in dove grey,
     a "Crocodile pattern wallet" is patterned."""
-    m = _NEXT_WORDS_3.match(doc.text, end)
+    m = _NEXT_TWO_WORDS.match(doc.text, end)
     if m is None:
         return None
-    first, second, _third = m.groups()
+    first, second = m.groups()
     if first in DESCRIBING:
         return None
     # the product word straight after the name: a word between ("Prince fancy dress",

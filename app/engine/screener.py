@@ -375,10 +375,8 @@ class Engine:
     def _fit_stated(doc: FieldDoc, c: Candidate) -> str | None:
         """The statement of fit right before a brand name, written as a name (with a capital,
         if Latin): "charger compatible with Apple", "适用于苹果"."""
-        if c.entry.key.isascii():
-            o0, _o1 = doc.orig_span(c.start, c.end)
-            if not doc.original[o0:o0 + 1].isupper():
-                return None
+        if c.entry.key.isascii() and not _capitalised(doc, c):
+            return None
         return doc.remember(("fit", c.start), lambda: fit_statement(doc, c.start))
 
     def _product_named(self, doc: FieldDoc, c: Candidate) -> tuple[str, frozenset[str]] | None:
@@ -396,10 +394,9 @@ class Engine:
         found = doc.remember(("product", c.end), lambda: product_follows(doc, c.end, self.categories))
         if found is None:
             return None
-        o0, o1 = doc.orig_span(c.start, c.end)
-        if not doc.original[o0:o0 + 1].isupper() or self.categories.is_product_word(e.surface.casefold()):
+        if not _capitalised(doc, c) or self.categories.is_product_word(e.surface.casefold()):
             return None
-        if e.brand.name.isupper() and not doc.original[o0:o1].isupper():
+        if e.brand.name.isupper() and not doc.original[slice(*doc.orig_span(c.start, c.end))].isupper():
             return None  # a brand written in capitals (MAN, SEAT) is not a word in title case (Iron Man)
         return found
 
@@ -416,8 +413,8 @@ class Engine:
         cats = context.categories
         # contradicted only when neither the seller's category nor the product words fit (a
         # franchise's merchandise fits it: a Bluey t-shirt)
-        fits_category = not context.any_categories or bool(
-            context.any_categories & (e.brand.category_set | self._trades(e.brand)))
+        trades = self._trades(e.brand)
+        fits_category = not context.any_categories or bool(context.any_categories & (e.brand.category_set | trades))
         if g.disguised and fits_category:
             evidence.append("written in disguise")
         if g.self_evident:
@@ -445,8 +442,7 @@ class Engine:
             evidence.append(f"named after '{g.fit}': an accessory's statement of fit")
         # the product word names the brand's own trade (for a franchise, merchandise too), and
         # the seller's category (if any) agrees
-        if g.product and g.product[1] & self._trades(e.brand) and (
-                not context.categories or context.categories & self._trades(e.brand)):
+        if g.product and g.product[1] & trades and (not context.categories or context.categories & trades):
             evidence.append(f"followed by '{g.product[0]}', a product it makes" if han else
                             f"written with a capital before '{g.product[0]}', a product it makes")
         # a Chinese everyday word (英雄 hero, 小米 millet) or a loose reading (致悦, a Fiat model,
@@ -615,6 +611,12 @@ _PREPARED = ("prepared",)
 _NO_GROUNDS = _Grounds(False, False, False, None, False, False, None, None)
 
 _FIELD_ORDER = {Field.TITLE: 0, Field.BULLETS: 1, Field.DESCRIPTION: 2, Field.SEARCH_TERMS: 3}
+
+
+def _capitalised(doc: FieldDoc, c: Candidate) -> bool:
+    """Is the candidate's first character, as written, a capital?"""
+    o0 = doc.orig_span(c.start, c.end)[0]
+    return doc.original[o0:o0 + 1].isupper()
 
 
 def resolve_overlaps(items, key=None):

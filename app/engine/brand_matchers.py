@@ -350,7 +350,7 @@ def unleet(t: str, known: Collection[str]) -> tuple[str, str] | None:
 
 
 class RepeatedLetterMatcher(TokenMatcher):
-    """Letters doubled or undoubled: Addidass, Rebook (Reebok), Guccci."""
+    """Letters doubled or undoubled: Pradaa, Rebook (Reebok), Guccci."""
 
     name = "repeats"
 

@@ -247,7 +247,7 @@ def compatibility_cue(doc: FieldDoc, start: int, end: int, *, is_product_mark: b
             for cue in weak:
                 if len(head) >= len(cue) and tuple(head[-len(cue):]) == cue:
                     return " ".join(cue)
-    # following cue: Lego-Compatible, "iPhone 15 Case", "适用" after? (Chinese after-cues)
+    # following cue: Dyson-compatible, "iPhone 15 Case", "适用" after? (Chinese after-cues)
     after = doc.text[end:end + 40]
     noun = _following_accessory(after)
     if _COMPATIBLE_AFTER.match(after):

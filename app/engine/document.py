@@ -25,7 +25,7 @@ ALL_HAN_RE = re.compile(f"[{HAN_CLASS}]+")
 
 class Gap(IntEnum):
     SPACE = 0   # only whitespace between two tokens
-    TIGHT = 1   # punctuation without whitespace: Ni-ke, L.E.G.O, C-h-a-n-e-l
+    TIGHT = 1   # punctuation without whitespace: Ro-lex, P.R.A.D.A, G-u-c-c-i
     BREAK = 2   # anything else: a new phrase starts
 
 

@@ -666,7 +666,7 @@ def chain_compatibility(doc: FieldDoc, hits: list[Hit]) -> list[Hit]:
 
 
 # Sentence ends where a field may be cut: after two word characters and . ! ? ; followed
-# by white space (so "L.E.G.O" and "N. I. K. E." stay whole), or after Chinese 。！？；
+# by white space (so "P.R.A.D.A" and "R. O. L. E. X." stay whole), or after Chinese 。！？；
 # The look-behind is tried only where a mark stands (leading with it, the regex tried it
 # at every character of the text, five times the cost).
 _CHUNK_MARK = re.compile(r"[.!?;](?<=\w\w.)\s+|[。！？；]")

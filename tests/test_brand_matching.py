@@ -69,6 +69,12 @@ POSITIVE = [
     ("Replacement charger compatible with Apple", None, "apple", MatchType.EXACT,
      "an everyday-word name of a brand that takes accessories, after a statement of fit"),
     ("适用于苹果配件 数据线", None, "apple", MatchType.EXACT, "the same in Chinese (适用于)"),
+    ("Calatrava Automatic Watch, sapphire glass", None, "patek-philippe", MatchType.EXACT,
+     "a coined product-line name with a capital before a product of the brand's trade"),
+    ("Quencher Travel Mug 40 oz with handle", None, "stanley", MatchType.EXACT,
+     "the same for a tumbler's line name"),
+    ("现代ix35 汽车脚垫", None, "hyundai", MatchType.EXACT,
+     "an everyday-word Chinese name followed by a model designation"),
 ]
 
 NEGATIVE = [
@@ -88,6 +94,10 @@ NEGATIVE = [
     ("小米 杂粮 2斤", "粮油", "millet"),
     ("北面 阳台 晾衣架", "家居", "北面 is the north side"),
     ("现代简约 茶几", "家居", "现代 means modern"),
+    ("现代简约汽车坐垫 四季通用", None, "a style word after 现代 makes it modern, even on a car accessory"),
+    ("北欧现代 汽车香薰摆件", None, "a style word before 现代 likewise"),
+    ("Galaxy Projector Night Light", None, "a product line named with an English word before a product word"),
+    ("Jordan Trainers size 9", None, "a frequent first name as a product line needs more than a product word"),
     ("高达30米 的 绳子", "户外", "高达 means as much as"),
     ("Size 5号 足球", "运动", "5号 is a ball size"),
     ("1.5 HP pool pump", "Garden", "HP after a number is horsepower"),

@@ -20,6 +20,7 @@ from rapidfuzz.distance import OSA
 from app.engine.automaton import automaton
 from app.engine.chinese import (
     WordBoundaries,
+    describing_words,
     final_codes,
     load_shape_table,
     pinyin_of,
@@ -184,6 +185,11 @@ class BrandIndex:
         self.han_masked_pairs = frozenset(pairs)     # first two characters, a later one masked
         self._propagate_ordinary()
         self.self_evident = self._names_inside_names()
+        # Chinese everyday-word names that are no nouns (现代 modern, 舒适 comfortable): next to
+        # a style word they describe a style (see Engine._grounds)
+        describing = describing_words()
+        self.han_describing = frozenset(k for k, entries in self.han.items()
+                                        if k in describing and any(e.ordinary for e in entries))
         self.boundaries = WordBoundaries(zh_words)
         # Pinyin of Chinese names written in Latin letters (laolishi for 劳力士), unless that
         # spelling is an English word or already a Latin key of some brand.

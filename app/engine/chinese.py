@@ -191,6 +191,23 @@ def _rare_proper_nouns() -> frozenset[str]:
     return frozenset(found)
 
 
+# jieba's tags for nouns of any kind (and abbreviations, mostly of names: 联盟, 江淮)
+NOUN_TAGS = PROPER_NOUN_TAGS | frozenset({"n", "ng", "nl", "j"})
+
+
+@cache
+def describing_words() -> frozenset[str]:
+    """The words jieba's dictionary tags as something other than a noun: time words and
+    adjectives (现代 modern, 舒适 comfortable), verbs (渴望), sounds (叮当)."""
+    found = set()
+    with _base_dictionary().get_dict_file() as fh:
+        for raw in fh:
+            parts = raw.decode("utf-8").split()
+            if len(parts) >= 3 and parts[2] not in NOUN_TAGS:
+                found.add(parts[0])
+    return frozenset(found)
+
+
 class WordBoundaries:
     """jieba's dictionary, extended with the list's Chinese names, asked about one window.
 

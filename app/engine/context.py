@@ -318,6 +318,19 @@ def product_follows(doc: FieldDoc, end: int, categories: CategoryMap) -> tuple[s
     return None
 
 
+# Chinese words of a furnishing or fashion style: a Chinese everyday-word name written next
+# to one of them is the everyday word describing a style (现代简约 modern minimalist, 简约现代,
+# 经典复古), not the brand, whatever the listing's trade
+HAN_STYLE_WORDS = ("简约", "简洁", "中式", "欧式", "美式", "日式", "韩式", "北欧", "田园", "复古", "经典", "轻奢",
+                   "奢华", "时尚", "典雅", "大气", "风格", "工业风", "极简", "新中式", "ins风", "港风", "法式", "意式")
+_HAN_STYLE_AFTER = re.compile("|".join(sorted(HAN_STYLE_WORDS, key=len, reverse=True)))
+
+
+def han_style_next_to(doc: FieldDoc, start: int, end: int) -> bool:
+    """A style word written straight before or after a Chinese name (现代简约, 北欧现代)."""
+    return bool(_HAN_STYLE_AFTER.match(doc.text, end)) or _han_cue_before(doc, start, HAN_STYLE_WORDS) is not None
+
+
 def han_product_follows(doc: FieldDoc, end: int, categories: CategoryMap) -> tuple[str, frozenset[str]] | None:
     """The product word written straight after a Chinese name (切尔西球衣, 北面冲锋衣), with
     the categories it names: the longest product word of two characters or more that the

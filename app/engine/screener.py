@@ -29,6 +29,7 @@ from app.engine.context import (
     emphasised,
     fit_statement,
     han_product_follows,
+    han_style_next_to,
     is_tech,
     model_follows,
     product_follows,
@@ -362,6 +363,8 @@ class Engine:
         model = doc.remember(("model", c.end, han), lambda: model_follows(doc, c.end, han=han))
         context_word = None if common else doc.remember(("context",), lambda: brand_context(doc))
         proper = not common and (e.role != Role.SUBMARK or bool(e.brand.core_categories & CHARACTER_CATEGORIES))
+        if proper and han and e.key in self.index.han_describing and han_style_next_to(doc, c.start, c.end):
+            proper = False  # 现代简约 modern minimalist: the everyday word names a style, whatever the trade
         # capitals count only for a name that is no proper name (see _evidence)
         capitals = not proper and emphasised(doc, c.start, c.end)
         product = self._product_named(doc, c)
@@ -385,7 +388,7 @@ class Engine:
         and not itself a product word: a Polo shirt is a kind of shirt); a Chinese name of
         the brand with a product word written straight after it (切尔西球衣)."""
         e = c.entry
-        if e.role not in (Role.NAME, Role.ALIAS, Role.ZH):
+        if e.role not in (Role.NAME, Role.ALIAS, Role.ZH) and not (e.role == Role.SUBMARK and self._coined(e)):
             return None  # a product line or a platform names a kind of product (安卓手机, Android phones)
         if not e.key.isascii():
             found = doc.remember(("product", c.end), lambda: han_product_follows(doc, c.end, self.categories))
@@ -499,6 +502,16 @@ class Engine:
             return False
         words = e.surface.casefold().split()
         return len(words) != 1 or words[0] in self.dictionary or e.key in self.dictionary
+
+    def _coined(self, e) -> bool:
+        """A Latin product-line name made up for the brand, no English word nor a frequent
+        one (Calatrava, Quencher; not Galaxy, Jordan, Black Bay): written with a capital
+        before a product word of the brand's trade, it names the brand's product."""
+        if not e.key.isascii():
+            return False
+        words = e.surface.casefold().split()
+        return all(w not in self.dictionary for w in words) and any(
+            w not in self.index.common_words for w in words)
 
     def _brand_hit(self, doc: FieldDoc, c: Candidate, evidence: list[str], authorized: set[str]) -> Hit:
         e = c.entry

@@ -26,13 +26,13 @@ def report(engine):
 
 def test_brand_precision_and_recall(report):
     assert report["brand"]["precision"] >= 0.99  # 0.999
-    assert report["brand"]["recall"] >= 0.93  # 0.944
+    assert report["brand"]["recall"] >= 0.94  # 0.949
     assert report["span_errors"] == 0 and report["errors"] == []
 
 
 def test_every_kind_of_disguise_holds(report):
     low = {tag: v["recall"] for tag, v in report["recall_by_tag"].items() if v["recall"] < 0.80}
-    assert not low, low  # lowest: zh_homophone 0.86, submark 0.87, typo 0.92
+    assert not low, low  # lowest: zh_homophone 0.86, submark 0.88, typo 0.92
 
 
 def test_negatives_stay_quiet(report):
@@ -42,4 +42,4 @@ def test_negatives_stay_quiet(report):
 
 def test_compatibility_is_recognised(report):
     c = report["compatibility"]
-    assert c["recognised"] / c["expected"] >= 0.90  # 219/235
+    assert c["recognised"] / c["expected"] >= 0.96  # 232/235

@@ -184,12 +184,12 @@ def _following_accessory(after: str) -> str | None:
 
 # cues that say outright that what follows is what the product fits (not "for" or "fits",
 # which also say who a product is for or what size it is)
-FIT_STATEMENTS = (("compatible", "with"), ("compatible", "for"), ("replacement", "for"), ("designed", "for"),
-                  ("works", "with"), ("made", "for"))
+# statements of fit that make an everyday-word name of a brand that takes accessories the
+# brand's ("charger compatible with Apple", "fits Google", "spare battery for Dell"): the
+# strong cues, and "for" after an accessory's name
 HAN_FIT_STATEMENTS = ("适用于", "适用", "兼容", "适配", "专用于")
-
-
-_FIT_WORDS = re.compile("|".join(sorted({c[0] for c in FIT_STATEMENTS} | set(HAN_FIT_STATEMENTS), key=len, reverse=True)))
+_FIT_WORDS = re.compile(r"\b(?:" + "|".join(sorted({c[0] for c in STRONG_CUES} | {"for"}, key=len, reverse=True))
+                        + r")\b|" + "|".join(HAN_FIT_STATEMENTS))
 
 
 def states_fit(doc: FieldDoc) -> bool:
@@ -208,15 +208,24 @@ def _han_cue_before(doc: FieldDoc, start: int, cues: tuple[str, ...]) -> str | N
 
 
 def fit_statement(doc: FieldDoc, start: int) -> str | None:
-    """The cue right before a name that states a fit ("compatible with Apple", "适用于苹果")."""
+    """The statement of fit right before a name: "compatible with Apple", "fits Google",
+    "battery for Dell", "适用于苹果"."""
     cue = _han_cue_before(doc, start, HAN_FIT_STATEMENTS)
     if cue is not None:
         return cue
-    prev = tokens_before(doc, start, 2)
-    if len(prev) == 2 and prev[1][1] != Gap.BREAK and prev[0][1] != Gap.BREAK:
-        words = (prev[1][0].text, prev[0][0].text)
-        if words in FIT_STATEMENTS:
-            return " ".join(words)
+    words: list[str] = []
+    for tok, gap in tokens_before(doc, start, 3):
+        if gap == Gap.BREAK:
+            break
+        words.append(tok.text)
+    if not words:
+        return None
+    seq = words[::-1]  # nearest last
+    for cue in _STRONG_BY_LAST.get(seq[-1], ()):
+        if cue != ("fit",) and tuple(seq[-len(cue):]) == cue:  # slim fit, regular fit: a cut
+            return " ".join(cue)
+    if seq[-1] == "for" and len(seq) >= 2 and seq[-2] in ACCESSORY_NOUNS:
+        return f"{seq[-2]} for"
     return None
 
 
@@ -296,6 +305,12 @@ UMBRELLA_WORDS = frozenset(
      "pet", "pets", "office", "stationery", "travel", "photo", "photography", "gaming", "games", "game",
      "building", "computers", "mobile", "fragrance", "jewel", "accessories", "toys"]
 )
+
+
+def word_after(doc: FieldDoc, end: int) -> str | None:
+    """The word straight after a name, in the same phrase."""
+    m = _NEXT_TWO_WORDS.match(doc.text, end)
+    return m.group(1) if m else None
 
 
 def product_follows(doc: FieldDoc, end: int, categories: CategoryMap) -> tuple[str, frozenset[str]] | None:

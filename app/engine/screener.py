@@ -23,6 +23,7 @@ from app.engine.brand_matchers import (
     LatinNameMatcher,
 )
 from app.engine.context import (
+    DESCRIBING,
     CategoryMap,
     brand_context,
     compatibility_cue,
@@ -34,6 +35,7 @@ from app.engine.context import (
     model_follows,
     product_follows,
     states_fit,
+    word_after,
 )
 from app.engine.document import FieldDoc, split_words
 from app.engine.gate import Gate
@@ -369,6 +371,8 @@ class Engine:
         capitals = not proper and emphasised(doc, c.start, c.end)
         product = self._product_named(doc, c)
         fit = self._fit_stated(doc, c) if states_fit(doc) and is_tech(e.brand) else None
+        if fit is not None and not self._fits_as_brand(doc, c):
+            fit = None
         if not (disguised or self_evident or model or context_word is not None or proper or capitals or product
                 or fit):
             return None
@@ -381,6 +385,17 @@ class Engine:
         if c.entry.key.isascii() and not _capitalised(doc, c):
             return None
         return doc.remember(("fit", c.start), lambda: fit_statement(doc, c.start))
+
+    def _fits_as_brand(self, doc: FieldDoc, c: Candidate) -> bool:
+        """After a statement of fit, is the everyday word the brand? Not a colour (parts
+        for red ...), nor a word followed by a product of another trade (score pads for
+        Beetle game)."""
+        if c.entry.key.isascii() and c.entry.surface.casefold() in DESCRIBING:
+            return False
+        after = doc.remember(("word after", c.end), lambda: word_after(doc, c.end))
+        if after is not None and self.categories.is_product_word(after):
+            return bool(self.categories.categories(after) & self._trades(c.entry.brand))
+        return True
 
     def _product_named(self, doc: FieldDoc, c: Candidate) -> tuple[str, frozenset[str]] | None:
         """A brand name written with a capital and followed by a product word: "Canon

@@ -4,10 +4,11 @@ The dev set holds a few sentences per kind of disguise; the scorer also runs on 
 never see. This script writes, for every brand of `../shared/eval/brands-required.csv`, the
 kinds of case the product promises (the name plain, letter-spaced, in leetspeak, with a
 lookalike letter, with a typo, as a sound-alike, fused with an affix; the Chinese name plain,
-in Traditional form, with a homophone, split, as pinyin, with a derivative suffix) inside
-ordinary listing text of the brand's trade, plus negatives (dictionary words one letter
-from a brand name; a brand that is an everyday word written before a product of another
-trade), and scores
+in Traditional form, with a homophone or a look-alike character, split, as pinyin, with a
+derivative suffix) inside ordinary listing text of the brand's trade, plus negatives
+(dictionary words one letter from a brand name; a brand that is an everyday word written
+before a product of another trade; Chinese everyday words that hold a name: 三星级, 苹果醋),
+and scores
 them with the shared scorer's rules, in-process.
 
     .venv/bin/python scripts/stress_eval.py [--show 30] [--tag leet] [--write stress.jsonl]
@@ -137,7 +138,20 @@ def _latin_mentions(name: str, rng: random.Random) -> dict[str, str]:
     return out
 
 
-def _zh_mentions(zh: str, rng: random.Random, homophones: dict[str, list[str]], t2s, s2t) -> dict[str, str]:
+def _shape_groups() -> dict[str, str]:
+    """Character -> the other characters that look like it (data/zh_shapes.txt: the same
+    table the engine reads, so this kind checks the matching around it, not its coverage)."""
+    out: dict[str, str] = {}
+    for line in (ROOT / "data" / "zh_shapes.txt").open(encoding="utf-8"):
+        group = line.strip()
+        if group and not group.startswith("#"):
+            for c in group:
+                out[c] = group.replace(c, "")
+    return out
+
+
+def _zh_mentions(zh: str, rng: random.Random, homophones: dict[str, list[str]], t2s, s2t,
+                 shapes: dict[str, str]) -> dict[str, str]:
     from pypinyin import lazy_pinyin
 
     out = {"zh_name": zh}
@@ -152,6 +166,10 @@ def _zh_mentions(zh: str, rng: random.Random, homophones: dict[str, list[str]], 
         options = [c for c in homophones[lazy_pinyin(zh[i])[0]] if c != zh[i] and c != t2s.convert(zh[i])]
         if options:
             out["zh_homophone"] = zh[:i] + rng.choice(options[:6]) + zh[i + 1:]
+    spots = [i for i, c in enumerate(zh) if shapes.get(c)]
+    if spots and len(zh) >= 3:  # one look-alike in a two-character name is too loose to report
+        i = rng.choice(spots)
+        out["zh_shape"] = zh[:i] + rng.choice(shapes[zh[i]]) + zh[i + 1:]
     sep = rng.choice(["-", "★", " ", "·", "*"])
     out["zh_split"] = sep.join(zh)
     py = "".join(lazy_pinyin(zh))
@@ -172,6 +190,29 @@ def _common_han(limit: int = 4000) -> list[str]:
             for c in word:
                 freq[c] += int(count)
     return sorted(freq, key=freq.get, reverse=True)[:limit]
+
+
+def _everyday_words(min_freq: int = 20) -> list[str]:
+    """jieba's dictionary words of two characters or more counted `min_freq` times or more,
+    but names (its tags for people, places, organisations and other proper nouns:
+    苹果电脑公司 is Apple)."""
+    import jieba
+
+    out = []
+    with open(Path(jieba.__file__).parent / "dict.txt", encoding="utf-8") as fh:
+        for line in fh:
+            word, count, tag = line.split()[:3]
+            if len(word) >= 2 and int(count) >= min_freq and tag not in ("nr", "nrt", "nrfg", "ns", "nt", "nz"):
+                out.append(word)
+    return out
+
+
+def _product_keywords() -> set[str]:
+    """Every product word of data/categories.csv."""
+    out: set[str] = set()
+    for row in csv.DictReader((ROOT / "data" / "categories.csv").open(encoding="utf-8")):
+        out.update(k for k in row["keywords"].split("|") if k)
+    return out
 
 
 def _filed_categories() -> dict[str, list[str]]:
@@ -203,6 +244,10 @@ def generate(seed: int = 5) -> list[dict]:
     words = set(dictionary)
 
     filed = _filed_categories()
+    shapes = _shape_groups()
+    zh_words = _everyday_words(5)
+    products = _product_keywords()
+    every_zh = {z for b in brands for z in b["zh_names"].split("|") if z}
     out: list[dict] = []
 
     def add(tags: list[str], title: str, expect: list[list[str]], lang: str, why: str, description: str = "",
@@ -224,9 +269,18 @@ def generate(seed: int = 5) -> list[dict]:
                 add([kind, "body_only"], f"{noun.title()}, {tail}", [group], "en", f"{kind} in the description: {mention!r}",
                     f"{rng.choice(_FILLER_EN)} Original {mention} {noun}, made to last.")
         for z in [z for z in b["zh_names"].split("|") if z and t2s.convert(z) == z][:2]:
-            for kind, mention in _zh_mentions(z, rng, homophones, t2s, s2t).items():
+            for kind, mention in _zh_mentions(z, rng, homophones, t2s, s2t, shapes).items():
                 noun, tail = rng.choice(zh), rng.choice(_ZH_TAILS)
                 add([kind], f"{mention}{noun} {tail}", [group], "zh-Hans", f"{kind}: {mention!r}", rng.choice(_FILLER_ZH))
+            # negatives: an everyday word that holds the name (三星级, 小米粥), standing alone;
+            # not one whose rest is a product word (苹果手机) or a derivative suffix
+            holders = [w for w in zh_words if z in w and w != z and w not in every_zh
+                       and w.replace(z, "", 1) not in products
+                       and not w.replace(z, "", 1).startswith(("同款", "风", "式", "款"))
+                       and not w.endswith(("公司", "集团", "队", "俱乐部"))]
+            for w in rng.sample(holders, min(2, len(holders))):
+                add(["hard_negative_zh"], f"{w} {rng.choice(_ZH_TAILS)}", [], "zh-Hans",
+                    f"{w!r} is an everyday word that holds {z!r}", rng.choice(_FILLER_ZH))
         # sub-marks and aliases as written (the list's coverage hints), those that are no
         # everyday word: "Stan Smith trainers"
         for alias in [a for a in b["aliases"].split("|") if a and a.lower() not in words][:3]:

@@ -37,7 +37,7 @@ def test_every_kind_of_disguise_holds(report):
 
 def test_negatives_stay_quiet(report):
     high = {tag: v["rate"] for tag, v in report["false_alarm_rate_by_tag"].items() if v["rate"] > 0.06}
-    assert not high, high  # near_word_en 0.000, word_first_en 0.027
+    assert not high, high  # near_word_en 0.000, word_first_en 0.027, hard_negative_zh 0/17
 
 
 def test_compatibility_is_recognised(report):

@@ -207,12 +207,10 @@ def _everyday_words(min_freq: int = 20) -> list[str]:
     return out
 
 
-def _product_keywords() -> set[str]:
-    """Every product word of data/categories.csv."""
-    out: set[str] = set()
-    for row in csv.DictReader((ROOT / "data" / "categories.csv").open(encoding="utf-8")):
-        out.update(k for k in row["keywords"].split("|") if k)
-    return out
+def _category_keywords() -> dict[str, set[str]]:
+    """Category id -> its product words (data/categories.csv)."""
+    return {row["id"]: {k for k in row["keywords"].split("|") if k}
+            for row in csv.DictReader((ROOT / "data" / "categories.csv").open(encoding="utf-8"))}
 
 
 def _filed_categories() -> dict[str, list[str]]:
@@ -246,7 +244,8 @@ def generate(seed: int = 5) -> list[dict]:
     filed = _filed_categories()
     shapes = _shape_groups()
     zh_words = _everyday_words(5)
-    products = _product_keywords()
+    keywords = _category_keywords()
+    products = set().union(*keywords.values())
     every_zh = {z for b in brands for z in b["zh_names"].split("|") if z}
     out: list[dict] = []
 
@@ -307,10 +306,13 @@ def generate(seed: int = 5) -> list[dict]:
                 add(["near_word_en"], f"{noun.title()} with {w} finish, {tail}", [], "en", f"{w!r} is a word, one edit from {b['name']}")
         # negatives: a brand that is an everyday word, written first, before a product of
         # a trade it is not in (Coach whistle, Puma plush toy, Dove figurine)
-        if low in words and _letters(low) and " " not in low:
-            mine = set(filed.get(b["name"].casefold(), []))
-            other = [c for c in _PRODUCTS if c not in mine and not (c in _CLOSE and mine & _CLOSE)]
-            noun = rng.choice(_PRODUCTS[rng.choice(other)][0])
+        # (not a franchise: its name before any product is merchandise, a Minions notebook;
+        # nor a product word its own trades use too: an Intel notebook is a laptop)
+        mine = filed.get(b["name"].casefold(), [])
+        if low in words and _letters(low) and " " not in low and mine[:1] != ["entertainment"]:
+            own = {k for c in mine for k in keywords.get(c, ())}
+            other = [c for c in _PRODUCTS if c not in mine and not (c in _CLOSE and set(mine) & _CLOSE)]
+            noun = rng.choice([n for n in _PRODUCTS[rng.choice(other)][0] if n not in own] or ["gift set"])
             add(["word_first_en"], f"{b['name']} {noun.title()}, {rng.choice(_EN_TAILS)}", [], "en",
                 f"{b['name']!r} as a word before a product it does not make")
     return out

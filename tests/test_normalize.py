@@ -2,6 +2,9 @@
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+import pytest
+
+from app.engine.document import split_words
 from app.engine.normalize import fold
 
 CASES = [
@@ -95,3 +98,27 @@ def test_the_engine_screens_text_with_lone_surrogates(engine):
 
     result = engine.screen(Listing(title="Nike \ud800 shoes 耐克", bullets=("a\udfff b",)))
     assert {h.brand.name for h in result.hits if h.brand} == {"Nike"}
+
+
+SPLITS = [
+    # (folded text, words, why)
+    ("nike t恤 黑色", ["nike"], "the t of t恤 is the product word's, written apart too"),
+    ("nike" + "t恤 黑色", ["nike"], "the t of t恤 glued to a Latin word is the product word's"),
+    ("adidasu盘 64g", ["adidas", "64g"], "likewise u盘"),
+    ("smart tv", ["smart", "tv"], "no such product word: words as always"),
+]
+
+
+@pytest.mark.parametrize("text,words,why", SPLITS, ids=[c[2] for c in SPLITS])
+def test_split_words(text, words, why):
+    parts = split_words(text)
+    assert "".join(parts) == text
+    assert parts[1::2] == words
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(alphabet="abt uv恤盘领字版q1-", max_size=30))
+def test_split_words_keeps_every_character(text):
+    parts = split_words(text)
+    assert "".join(parts) == text and len(parts) % 2 == 1
+    assert all(w and w.isalnum() for w in parts[1::2])

@@ -30,11 +30,20 @@ class Gap(IntEnum):
 
 
 _WORD_SPLIT = re.compile(f"({TOKEN_RE.pattern})")
+# Chinese product words that begin with a Latin letter (T恤 T-shirt, U盘 USB stick, V领 V-neck,
+# A字裙 A-line skirt, Q版 chibi): written straight after a Latin word (NikeT恤), the letter is
+# the product word's, not the end of the word before it
+_LETTER_HAN_WORDS = re.compile("t恤|u盘|v领|a字|q版")
+_LETTER_HAN_SPLIT = re.compile(
+    r"((?:(?!t恤|u盘|v领|a字|q版)[0-9a-z\u00df-\u024f])+)")
 
 
 def split_words(text: str) -> list[str]:
-    """Folded text as gap, word, gap, ..., word, gap (TOKEN_RE words; gaps may be empty)."""
-    return _WORD_SPLIT.split(text)
+    """Folded text as gap, word, gap, ..., word, gap (TOKEN_RE words; gaps may be empty).
+    The letter that begins a Chinese product word (the t of t恤) is left in the gap."""
+    if _LETTER_HAN_WORDS.search(text) is None:
+        return _WORD_SPLIT.split(text)
+    return _LETTER_HAN_SPLIT.split(text)
 
 
 _GAP_CACHE: dict[str, Gap] = {}

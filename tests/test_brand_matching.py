@@ -77,6 +77,8 @@ POSITIVE = [
      "an everyday-word name of a brand that takes accessories, after an accessory and 'for'"),
     ("Charging Dock fits Google, white", None, "google", MatchType.EXACT,
      "the same after 'fits'"),
+    ("Hydro- Flask Tumbler 32 oz", None, "hydro-flask", MatchType.VARIANT,
+     "a hyphen spaced on one side joins the words of a name"),
     ("NikeT恤 黑色 纯棉", None, "nike", MatchType.EXACT,
      "a Latin name glued to a Chinese product word that begins with a letter (T恤)"),
     ("现代ix35 汽车脚垫", None, "hyundai", MatchType.EXACT,

@@ -57,6 +57,8 @@ TABLE = [
     (NamePartMatcher(), "C4nada Goose parka", "canada-goose", MatchType.VARIANT, "leetspeak in the first word"),
     (NamePartMatcher(), "Michael Korz tote", "michael-kors", MatchType.HOMOPHONE, "a sound-alike word"),
     (NamePartMatcher(), "Louis Vuiton wallet", "louis-vuitton", MatchType.FUZZY, "a letter dropped from a long word"),
+    (NamePartMatcher(), "Manchester Unit3d scarf", "manchester-united", MatchType.VARIANT,
+     "leetspeak in a word that many names share (united)"),
     (NamePartMatcher(), "Kl3in briefs", None, None, "the name's other word is not there"),
     (NamePartMatcher(), "Kl3in Calvin briefs", None, None, "the words out of order"),
     (NamePartMatcher(), "Calvin. Kl3in briefs", None, None, "a phrase break between the words"),

@@ -271,7 +271,8 @@ class BrandIndex:
         `parts` maps such a word to (key, position, the name's words); `part_typos` holds
         them by first letter and length, `part_sounds` by phonetic key. A word that is a
         name of the same brand alone is left to the one-word readers; a word of many names
-        (pro, max, new, city) is never the one read in disguise, only matched as written."""
+        (united, league) is read in leetspeak only, and one of very many (pro, new, the at
+        50,000 brands) only as written."""
         parts: dict[str, dict[tuple[str, int, tuple[str, ...]], None]] = defaultdict(dict)
         crowded: set[str] = set()  # words of more names than _PART_NAMES_MAX
         for key, entries in self.latin.items():
@@ -295,6 +296,9 @@ class BrandIndex:
         typos: dict[tuple[str, int], list[str]] = defaultdict(list)
         sounds: dict[str, list[str]] = defaultdict(list)
         for w in sorted(self.parts):
+            if len(self.parts[w]) > _PART_NAMES_LOOSE:
+                continue  # read in leetspeak only (Premier 1eague): a loose reading of a word of
+                # many names would be tried against all of them
             if len(w) >= 5:
                 typos[(w[0], len(w))].append(w)
             if len(w) >= 4:
@@ -473,7 +477,8 @@ class BrandIndex:
 
 
 # tables of marks, and tables of strings (names, brand ids), packed in a snapshot
-_PART_NAMES_MAX = 8  # a word of more names than this is read only as written (see _index_parts)
+_PART_NAMES_LOOSE = 8  # a word of more names than this is not read as a typo or sound-alike
+_PART_NAMES_MAX = 48  # a word of more names than this is read only as written (see _index_parts)
 _MARK_TABLES = ("latin", "han", "mixed", "sound", "shape")
 _STRING_TABLES = ("fuzzy_last", "fuzzy_penult", "fuzzy_ends", "phonetic", "collapsed", "name_exceptions")
 

@@ -64,6 +64,8 @@ _WORD_SEPARATORS = frozenset(",;|，；、")
 
 
 def _classify_gap(gap: str) -> Gap:
+    if gap in ("- ", " -"):
+        return Gap.TIGHT  # a hyphen spaced on one side only joins (Canada- Goose); " - " parts phrases
     if gap.isspace():
         return Gap.SPACE if len(gap) <= 3 else Gap.BREAK
     if len(gap) <= 5 and gap.strip() == "&" and gap[0].isspace():

@@ -1,8 +1,7 @@
 """The folding offset map: every folded span maps back to the exact original characters."""
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
-
-import pytest
 
 from app.engine.document import split_words
 from app.engine.normalize import fold

@@ -148,8 +148,11 @@ class Brand:
 
     @property
     def core_categories(self) -> frozenset[str]:
-        """Where the brand mainly sells: context evidence for its ambiguous names."""
-        return frozenset(self.categories[:3])
+        """Where the brand mainly sells: context evidence for its ambiguous names. The first
+        three categories, and one more where one of them is 'luxury', which names a
+        market, not a kind of product (Montblanc: luxury, stationery, watches, bags)."""
+        head = self.categories[:4] if "luxury" in self.categories[:3] else self.categories[:3]
+        return frozenset(head)
 
     def all_names(self) -> list[str]:
         names = [self.name, *self.aliases, *self.zh_names]

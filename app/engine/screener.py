@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 import time
+from bisect import bisect_left
 from collections.abc import Callable
 from dataclasses import dataclass
 from functools import partial
@@ -37,7 +38,7 @@ from app.engine.context import (
     states_fit,
     word_after,
 )
-from app.engine.document import FieldDoc, split_words
+from app.engine.document import FieldDoc, Gap, split_words
 from app.engine.gate import Gate
 from app.engine.memory import remembered
 from app.engine.models import (
@@ -414,8 +415,11 @@ class Engine:
             return None
         if not _capitalised(doc, c) or self.categories.is_product_word(e.surface.casefold()):
             return None
-        if e.brand.name.isupper() and not doc.original[slice(*doc.orig_span(c.start, c.end))].isupper():
-            return None  # a brand written in capitals (MAN, SEAT) is not a word in title case (Iron Man)
+        if e.brand.name.isupper() and not doc.original[slice(*doc.orig_span(c.start, c.end))].isupper() \
+                and not _opens_phrase(doc, c.start):
+            # a brand written in capitals (MAN, SEAT) is not a word inside a phrase in title
+            # case (Iron Man, Single Seat Cars); first in its phrase it is (Puma Sneakers)
+            return None
         return found
 
     def _evidence(self, doc: FieldDoc, c: Candidate, grounds: _Grounds | None, plain: set[str],
@@ -639,6 +643,12 @@ _PREPARED = ("prepared",)
 _NO_GROUNDS = _Grounds(False, False, False, None, False, False, None, None)
 
 _FIELD_ORDER = {Field.TITLE: 0, Field.BULLETS: 1, Field.DESCRIPTION: 2, Field.SEARCH_TERMS: 3}
+
+
+def _opens_phrase(doc: FieldDoc, start: int) -> bool:
+    """Does the token at folded offset `start` begin its phrase (the text, or after a break)?"""
+    i = bisect_left(doc.starts, start)
+    return i == 0 or doc.gaps[i - 1] == Gap.BREAK
 
 
 def _capitalised(doc: FieldDoc, c: Candidate) -> bool:

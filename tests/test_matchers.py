@@ -50,6 +50,8 @@ TABLE = [
     (HanNearSoundMatcher(), "雪蜜 蜂蜜", None, None, "b/m is not a usual swap (雪碧)"),
     (MixedNameMatcher(), "哆啦A梦 公仔", "doraemon", MatchType.EXACT, "name mixing Han and Latin"),
     (FuzzyMatcher(), "Chmapion hoodie", "champion", MatchType.FUZZY, "an everyday-word name is read too (loosely)"),
+    (FuzzyMatcher(), "Minekraft mug", "minecraft", MatchType.FUZZY,
+     "two frequent words run together (mine + kraft) is no compound unless both are dictionary words"),
     (PhoneticMatcher(), "Roleks watch", "rolex", MatchType.HOMOPHONE, "ks for x: spelt by sound the same"),
     (HanNameMatcher(), "耐 克 男鞋", "nike", MatchType.VARIANT, "split by spaces between lone characters"),
     (HanSoundShapeMatcher(), "高达30米 的 绳子", None, None, "a unit after a number is no lone character (米德)"),

@@ -106,6 +106,9 @@ class BrandIndex:
         self.by_id = {b.id: b for b in brands}
         self.common_words = common_words
         self._dictionary = dictionary_words
+        # words of the English dictionary of four letters or more: the halves of compounds
+        # (bluestone, sunflower) that are words of their own, not misspelt names
+        self.compound_parts = frozenset(w for w in dictionary_words if len(w) >= 4)
         # words never taken for a typo or sound-alike of a name: frequent or in the dictionary
         self.real_words = common_words | dictionary_words
         # rarer real words (citrine, sketchers): read as a typo only when the context agrees

@@ -420,8 +420,9 @@ class NamePartMatcher(TokenMatcher):
 
 
 def _compound(t: str, words: frozenset[str]) -> bool:
-    """Two everyday words of four letters or more written as one (bluestone, sunflower):
-    a word of its own, not a misspelt name."""
+    """Two dictionary words of four letters or more written as one (bluestone, sunflower):
+    a word of its own, not a misspelt name. Dictionary words, not merely frequent ones: the
+    frequent include names and fragments (dore + amon is no compound but Doraemon misspelt)."""
     return any(t[:k] in words and t[k:] in words for k in range(4, len(t) - 3))
 
 
@@ -433,7 +434,7 @@ class _UnknownWordMatcher(TokenMatcher):
 
     def lookup(self, t: str, index: BrandIndex) -> tuple[Template, ...]:
         if (len(t) < 4 or len(t) > index.max_fuzzy_len or not t.isalpha() or t in index.real_words
-                or t in index.latin or _compound(t, index.common_words)):
+                or t in index.latin or _compound(t, index.compound_parts)):
             return ()
         rare = t in index.rare_words
         # a name with its last letters cut off (magico for MagicOS) is how other words begin,

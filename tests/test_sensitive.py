@@ -9,6 +9,9 @@ CASES = [
     ("Heals eczema in 3 days", "medical_claim", "disease treatment claim"),
     ("Relieves arthritis pain naturally", "medical_claim", "disease claim"),
     ("有效治疗失眠", "medical_claim", "Chinese 治疗"),
+    ("Copper insoles that relieve sciatica and gout", "medical_claim", "a claim verb before a condition (pattern)"),
+    ("Herbal capsules prevent kidney stones", "medical_claim", "a condition two words after the verb"),
+    ("Dog chews for arthritis, treats for joint arthritis", "medical_claim", "a condition after 'treats for'"),
     ("Antimicrobial cutting board", "pesticide_claim", "antimicrobial treated article"),
     ("Kills 99.9% of germs on contact", "pesticide_claim", "germ kill percentage"),
     ("抗菌防霉 砧板", "pesticide_claim", "Chinese 抗菌/防霉"),
@@ -32,6 +35,10 @@ CASES = [
 
 QUIET = [
     ("UV cure nail gel lamp", "UV cure is a process"),
+    ("Cure for boredom travel game", "an idiom (exemption)"),
+    ("Pink ribbon t-shirt, hope for a cure for cancer", "awareness wording (exemption)"),
+    ("Soft dog treats, chicken flavour, for small breeds", "treats as a noun with no condition"),
+    ("Retail sale sign pack, red and white", "shop signage (exemption)"),
     ("Water treatment tablets for aquariums", "water treatment"),
     ("BPA-free water bottle", "BPA-free is a material fact"),
     ("Hands-free phone mount", "hands-free"),

@@ -62,6 +62,20 @@ _PATTERNS: tuple[tuple[str, re.Pattern[str], str, Severity, str, str], ...] = (
      "'1:1' is marketplace slang for an exact copy of a branded product.", "Remove '1:1'; describe your own product."),
     ("superlative-number-one", re.compile(r"(?<![\w#])(?:#\s?1|no\.\s?1|number\s+one)(?![\d])"), "superlative", Severity.HIGH,
      "'#1' / 'No.1' are unsupported superlative claims.", "Remove the ranking claim."),
+    ("medical-disease-claim", re.compile(
+        r"(?<![a-z])(?:cure[sd]?|curing|treat(?:s|ed|ing)?|heal(?:s|ed|ing)?|reliev(?:e|es|ed|ing)|eliminat(?:e|es|ed|ing)"
+        r"|prevent(?:s|ed|ing)?|revers(?:e|es|ed|ing)|alleviat(?:e|es|ed|ing))"
+        r" {1,2}(?:[a-z'\-]{1,15} {1,2}){0,2}?"
+        r"(?:arthritis|osteoarthritis|rheumatism|cancer|tumou?rs?|diabetes|eczema|psoriasis|rosacea|dermatitis|insomnia"
+        r"|depression|anxiety|infections?|inflammation|neuropathy|gout|sciatica|plantar fasciitis|tinnitus|migraines?"
+        r"|ha?emorrhoids|hypertension|high blood pressure|covid(?:-?19)?|coronavirus|influenza|flu|herpes|cold sores"
+        r"|asthma|fibromyalgia|osteoporosis|alzheimer'?s|dementia|parkinson'?s|obesity|acid reflux|constipation"
+        r"|adhd|varicose veins|hair loss|baldness|alopecia|erectile dysfunction|impotence|sleep apnea|vertigo"
+        r"|carpal tunnel|tendonitis|tendinitis|bursitis|scoliosis|warts|athlete'?s foot|kidney stones|ulcers?"
+        r"|gingivitis|periodontitis|cavities|disease|diseases)(?![a-z])"), "medical_claim", Severity.HIGH,
+     "Saying a product cures, treats, relieves or prevents a named disease or condition is a drug claim, which "
+     "FDA and Amazon allow only for approved drugs and cleared devices.",
+     "Remove the condition's name; describe comfort, fit or materials instead."),
     ("pesticide-kills-percent", re.compile(r"kill(?:s|ing)?\s{1,3}(?:up\s{1,3}to\s{1,3})?99(?:\.9{1,3})?\s?%"), "pesticide_claim", Severity.HIGH,
      "Claims to kill a percentage of germs are pesticide claims that need EPA registration.", "Remove the germ-killing claim unless the product is EPA-registered."),
 )
@@ -75,6 +89,7 @@ _PHONE_US = re.compile(r"[\-.]\d{4}")  # a charset first: searched faster than a
 _ELEVEN_DIGITS = re.compile(r"\d{11}")
 _MESSAGING = re.compile(r"加\s?[v微]|微信|vx|v信|wx|wechat|whatsapp|telegram|qq")
 _ONE_TO_ONE = re.compile(r"1\s?[:：比]\s?1")
+_CLAIM_VERB = re.compile(r"cur[ei]|treat|heal|reliev|eliminat|prevent|revers|alleviat")
 _PREFILTERS: dict[str, Callable[[str], bool]] = {
     "contact-url": lambda t: "www." in t or "http" in t,
     "contact-domain": lambda t: "." in t and _DOMAIN.search(t) is not None,
@@ -86,6 +101,7 @@ _PREFILTERS: dict[str, Callable[[str], bool]] = {
     "promo-percent-off": lambda t: "%" in t,
     "counterfeit-one-to-one": lambda t: "1" in t and _ONE_TO_ONE.search(t) is not None,
     "superlative-number-one": lambda t: "#" in t or "no." in t or ("number" in t and re.search(r"number\s", t) is not None),
+    "medical-disease-claim": lambda t: _CLAIM_VERB.search(t) is not None,
     "pesticide-kills-percent": lambda t: "kill" in t,
 }
 

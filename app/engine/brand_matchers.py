@@ -531,6 +531,9 @@ class PhoneticMatcher(_UnknownWordMatcher):
         return [(best[0][1], best[0][0], "sounds like {name!r} (same phonetic key)")] if best else []
 
 
+_LOOK_SUFFIXES = ("风格", "风", "式")  # "in the style of": with 同款, the derivatives of a name
+
+
 class HanNameMatcher(BrandMatcher):
     """Chinese names: exact, Traditional (folded), split by symbols (耐-克), derivatives
     (彪马同款, 香奈儿风), with jieba word boundaries so 三星级 is not 三星."""
@@ -561,12 +564,16 @@ class HanNameMatcher(BrandMatcher):
         # Short or ordinary names must stand as words (三星级 is not 三星); a longer name is
         # taken wherever it appears (适配卡西欧表带), as no ordinary word hides it.
         needs_boundary = he - hs <= 2 or any(e.ordinary for e in entries) or kind is not None
-        if needs_boundary and not index.boundaries.fits(run, hs - run_start, he - run_start):
+        suffix = next((s for s in HAN_SUFFIXES if han.startswith(s, he)), None)
+        # before a derivative suffix the name ends where the suffix starts (漫威风书包: not the
+        # 威风 of the whole run's cut); only the text before it is asked about its start
+        claimed = suffix == "同款" or (suffix in _LOOK_SUFFIXES and not all(e.ordinary for e in entries))
+        window = run[:he - run_start] if claimed else run
+        if needs_boundary and not index.boundaries.fits(window, hs - run_start, he - run_start):
             return []
         start, end = pos[hs], pos[he - 1] + 1
         o0, o1 = doc.orig_span(start, end)
         surface = doc.original[o0:o1]
-        suffix = next((s for s in HAN_SUFFIXES if han.startswith(s, he)), None)
         out = []
         for e in entries:
             why: list[str] = []
@@ -584,7 +591,9 @@ class HanNameMatcher(BrandMatcher):
             if is_split and kind is not None:
                 why.append("spaces or symbols inserted between the characters ignored")
             s2, e2 = start, end
-            if suffix in ("同款", "风格", "风", "式") and not e.ordinary:
+            # an everyday-word name takes only 同款 ("the same model as"), said of brands and
+            # people, not of things (苹果风 may be apple-patterned; 小米同款 is Xiaomi's)
+            if suffix == "同款" or (suffix in _LOOK_SUFFIXES and not e.ordinary):
                 e2 = pos[he + len(suffix) - 1] + 1
                 if kind is None:
                     match, score = MatchType.DERIVATIVE, 0.93

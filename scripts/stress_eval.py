@@ -68,8 +68,15 @@ _PRODUCTS: dict[str, tuple[list[str], list[str]]] = {
     "pet": (["dog food", "cat litter"], ["狗粮", "猫砂"]),
     "stationery": (["gel pens", "notebook"], ["中性笔", "笔记本"]),
 }
-# trades that sell each other's products (a tech brand's bag, a sports brand's shoes)
-_CLOSE = {"apparel", "footwear", "sportswear", "outdoor", "sports", "bags", "luxury", "entertainment", "toys"}
+# trades that sell each other's products (a tech brand's bag, a sports brand's shoes; an
+# electronics maker's phone)
+_CLOSE_GROUPS = ({"apparel", "footwear", "sportswear", "outdoor", "sports", "bags", "luxury", "entertainment", "toys"},
+                 {"electronics", "phones", "computers", "audio", "cameras", "gaming", "home_appliances"})
+
+
+def _close(category: str, mine: list[str]) -> bool:
+    """Is `category` one of the brand's trades or close to one?"""
+    return category in mine or any(category in g and g & set(mine) for g in _CLOSE_GROUPS)
 # trades whose products take third-party accessories and parts
 _FITTED = {"electronics", "phones", "computers", "audio", "cameras", "gaming", "automotive", "home_appliances",
            "kitchen", "watches", "wearables", "drinkware"}
@@ -213,6 +220,16 @@ def _category_keywords() -> dict[str, set[str]]:
             for row in csv.DictReader((ROOT / "data" / "categories.csv").open(encoding="utf-8"))}
 
 
+def _everyday_zh_names(words: set[str]) -> dict[str, set[str]]:
+    """Brand name (casefolded) -> its Chinese names that our lists flag as everyday words
+    and jieba's dictionary holds as words of their own."""
+    out: dict[str, set[str]] = {}
+    for path in sorted((ROOT / "data" / "brands").glob("*.csv")):
+        for row in csv.DictReader(path.open(encoding="utf-8")):
+            out.setdefault(row["name"].casefold(), {n for n in row["ordinary"].split("|") if n in words})
+    return out
+
+
 def _filed_categories() -> dict[str, list[str]]:
     """Brand name (casefolded) -> the categories our lists file it under."""
     out: dict[str, list[str]] = {}
@@ -247,6 +264,7 @@ def generate(seed: int = 5) -> list[dict]:
     keywords = _category_keywords()
     products = set().union(*keywords.values())
     every_zh = {z for b in brands for z in b["zh_names"].split("|") if z}
+    everyday_zh = _everyday_zh_names(set(zh_words))
     out: list[dict] = []
 
     def add(tags: list[str], title: str, expect: list[list[str]], lang: str, why: str, description: str = "",
@@ -257,6 +275,9 @@ def generate(seed: int = 5) -> list[dict]:
                     "tags": tags, "why": why})
 
     for b in brands:
+        # one generator per brand: a kind added or changed for one brand leaves the other
+        # brands' listings as they were
+        rng = random.Random(f"{seed}|{b['name']}")
         group = [b["name"], *[a for a in b["aliases"].split("|") if a], *[z for z in b["zh_names"].split("|") if z]]
         en, zh = _products(filed.get(b["name"].casefold(), []))
         for kind, mention in _latin_mentions(b["name"], rng).items():
@@ -311,10 +332,19 @@ def generate(seed: int = 5) -> list[dict]:
         mine = filed.get(b["name"].casefold(), [])
         if low in words and _letters(low) and " " not in low and mine[:1] != ["entertainment"]:
             own = {k for c in mine for k in keywords.get(c, ())}
-            other = [c for c in _PRODUCTS if c not in mine and not (c in _CLOSE and set(mine) & _CLOSE)]
+            other = [c for c in _PRODUCTS if not _close(c, mine)]
             noun = rng.choice([n for n in _PRODUCTS[rng.choice(other)][0] if n not in own] or ["gift set"])
             add(["word_first_en"], f"{b['name']} {noun.title()}, {rng.choice(_EN_TAILS)}", [], "en",
                 f"{b['name']!r} as a word before a product it does not make")
+        # the same in Chinese: a Chinese name that is an everyday word (苹果, 小米, 北面)
+        # straight before a product of a trade the brand is not in
+        if mine[:1] != ["entertainment"]:
+            own = {k for c in mine for k in keywords.get(c, ())}
+            other = [c for c in _PRODUCTS if not _close(c, mine)]
+            for z in [z for z in b["zh_names"].split("|") if z in everyday_zh.get(b["name"].casefold(), ())][:1]:
+                noun = rng.choice([n for n in _PRODUCTS[rng.choice(other)][1] if n not in own] or ["礼盒"])
+                add(["word_first_zh"], f"{z}{noun} {rng.choice(_ZH_TAILS)}", [], "zh-Hans",
+                    f"{z!r} as a word before a product its brand does not make")
     return out
 
 

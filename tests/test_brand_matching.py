@@ -239,3 +239,19 @@ def test_names_inside_the_sellers_own_brand_are_not_reported(engine):
     title = "Big Cherry 20 plastic pawns, purple"
     assert not [h for h in engine.screen(Listing(title=title, brand="BigCherry")).hits if h.kind.value == "brand"]
     assert [h for h in engine.screen(Listing(title=title, brand="Acme")).hits if h.brand and h.brand.id == "cherry"]
+
+
+@pytest.mark.parametrize("text,expected,absent,why", [
+    ("纸尿裤 L码", {"baby"}, {"apparel"}, "a Chinese product word inside a longer one is the longer one's (裤 in 纸尿裤)"),
+    ("运动裤 男款", {"apparel", "sports"}, set(), "a product word of its own keeps its categories"),
+    ("Cases for phones", {"phones"}, set(), "Latin words are matched at word starts"),
+    ("Showcase cabinet", set(), {"phones", "electronics"}, "'case' inside 'showcase' is no product word"),
+])
+def test_listing_categories_read_the_longest_product_word(engine, text, expected, absent, why):
+    found = engine.categories.categories(text)
+    assert found >= expected and not found & absent, found
+
+
+def test_a_product_word_after_a_name_names_its_own_trade_only(engine):
+    res = engine.screen(Listing(title="椰子纸尿裤 L码 超薄"))
+    assert not [h for h in res.hits if h.brand and h.severity.value in ("high", "medium")], res.hits

@@ -26,18 +26,18 @@ def report(engine):
 
 def test_brand_precision_and_recall(report):
     assert report["brand"]["precision"] >= 0.99  # 0.999
-    assert report["brand"]["recall"] >= 0.945  # 0.957
+    assert report["brand"]["recall"] >= 0.945  # 0.955
     assert report["span_errors"] == 0 and report["errors"] == []
 
 
 def test_every_kind_of_disguise_holds(report):
     low = {tag: v["recall"] for tag, v in report["recall_by_tag"].items() if v["recall"] < 0.80}
-    assert not low, low  # lowest: zh_homophone 0.84, submark 0.88, pinyin 0.94
+    assert not low, low  # lowest: zh_homophone 0.83, submark 0.88, typo 0.90
 
 
 def test_negatives_stay_quiet(report):
     high = {tag: v["rate"] for tag, v in report["false_alarm_rate_by_tag"].items() if v["rate"] > 0.06}
-    assert not high, high  # near_word_en 0.000, word_first_en 0/34, hard_negative_zh 0/17
+    assert not high, high  # near_word_en 0.000, word_first_en 0/34, word_first_zh 0/22, hard_negative_zh 0/17
 
 
 def test_compatibility_is_recognised(report):

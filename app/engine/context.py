@@ -98,12 +98,25 @@ class CategoryMap:
         """Is the folded text, as a whole, one of the product words (polo, boots, ring)?"""
         return folded in self._cats
 
+    def word_categories(self, folded: str) -> frozenset[str]:
+        """The categories of one product word as a whole (纸尿裤 is baby's, though 裤 in it is
+        apparel's)."""
+        cats = self._cats.get(folded)
+        return frozenset(cats) if cats else _NO_CATEGORIES
+
     def _read(self, t: str) -> frozenset[str]:
         found: set[str] = set()
+        hits = []
         for end, key in self._ac.iter(t):
             start = end - len(key) + 1
             # Latin keywords start at a word start ("cases" finds "case", "showcase" does not)
             if key[0].isascii() and key[0].isalnum() and start > 0 and t[start - 1].isascii() and t[start - 1].isalnum():
+                continue
+            hits.append((start, end, key))
+        for start, end, key in hits:
+            # a Chinese keyword inside a longer one is that one's (裤 in 纸尿裤, diapers)
+            if len(hits) > 1 and not key.isascii() and any(
+                    a <= start and end <= b and b - a > end - start for a, b, _ in hits):
                 continue
             found |= self._cats[key]
         if not found:
@@ -327,9 +340,10 @@ def product_follows(doc: FieldDoc, end: int, categories: CategoryMap) -> tuple[s
     # the product word straight after the name: a word between ("Prince fancy dress",
     # "Arm rail camera mount", "Clear face lotion") makes it another thing's product
     for words in (f"{first} {second}" if second else None, first):
-        if words and words not in UMBRELLA_WORDS and (
-                categories.is_product_word(words) or categories.is_product_word(words.removesuffix("s"))):
-            return words, categories.categories(words)
+        if words and words not in UMBRELLA_WORDS:
+            for word in (words, words.removesuffix("s")):
+                if categories.is_product_word(word):
+                    return words, categories.word_categories(word)
     return None
 
 
@@ -356,7 +370,7 @@ def han_product_follows(doc: FieldDoc, end: int, categories: CategoryMap) -> tup
     rest = m.group()
     for size in range(len(rest), 1, -1):  # one character (包, 鞋) begins too many other words
         if categories.is_product_word(rest[:size]):
-            return rest[:size], categories.categories(rest[:size])
+            return rest[:size], categories.word_categories(rest[:size])
     return None
 
 

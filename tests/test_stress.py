@@ -26,13 +26,13 @@ def report(engine):
 
 def test_brand_precision_and_recall(report):
     assert report["brand"]["precision"] >= 0.99  # 0.999
-    assert report["brand"]["recall"] >= 0.945  # 0.955
+    assert report["brand"]["recall"] >= 0.945  # 0.956
     assert report["span_errors"] == 0 and report["errors"] == []
 
 
 def test_every_kind_of_disguise_holds(report):
     low = {tag: v["recall"] for tag, v in report["recall_by_tag"].items() if v["recall"] < 0.80}
-    assert not low, low  # lowest: zh_homophone 0.83, submark 0.88, typo 0.90
+    assert not low, low  # lowest: zh_homophone 0.83, submark 0.89, typo 0.90
 
 
 def test_negatives_stay_quiet(report):

@@ -69,6 +69,9 @@ CHARACTER_CATEGORIES = frozenset({"entertainment", "toys", "gaming"})
 # things, mugs, bedding (not food or electronics, which need the brand's own trade)
 MERCHANDISE = frozenset({"apparel", "bags", "toys", "entertainment", "stationery", "drinkware", "home"})
 
+# what a character's own likeness is sold as: toys and figures, costumes (entertainment)
+_CHARACTER_GOODS = frozenset({"toys", "entertainment"})
+
 _NAME_MATCHER = LatinNameMatcher()
 
 NUMBERS = frozenset(str(n) for n in range(10_000))  # quantities, sizes, prices, years
@@ -404,7 +407,15 @@ class Engine:
         and not itself a product word: a Polo shirt is a kind of shirt); a Chinese name of
         the brand with a product word written straight after it (切尔西球衣)."""
         e = c.entry
-        if e.role not in (Role.NAME, Role.ALIAS, Role.ZH) and not (e.role == Role.SUBMARK and self._coined(e)):
+        toys_only = False
+        if e.role == Role.SUBMARK and not self._coined(e):
+            # an everyday word naming a character (Stitch) opening its phrase before a toy
+            # (Stitch Plush Toy; not Cross Stitch Kit, a Stitch Marker, Frozen Yogurt Cups)
+            if not (e.brand.core_categories & CHARACTER_CATEGORIES and e.key.isascii()
+                    and _opens_phrase(doc, c.start)):
+                return None
+            toys_only = True
+        elif e.role not in (Role.NAME, Role.ALIAS, Role.ZH, Role.SUBMARK):
             return None  # a product line or a platform names a kind of product (安卓手机, Android phones)
         if not e.key.isascii():
             found = doc.remember(("product", c.end), lambda: han_product_follows(doc, c.end, self.categories))
@@ -419,6 +430,8 @@ class Engine:
                 and not _opens_phrase(doc, c.start):
             # a brand written in capitals (MAN, SEAT) is not a word inside a phrase in title
             # case (Iron Man, Single Seat Cars); first in its phrase it is (Puma Sneakers)
+            return None
+        if toys_only and not found[1] & _CHARACTER_GOODS:
             return None
         return found
 

@@ -176,36 +176,39 @@ def jieba_with(extra_words: list[str]) -> jieba.Tokenizer:
 PROPER_NOUN_TAGS = frozenset({"nr", "nrfg", "nrt", "ns", "nt", "nz"})
 
 
-@cache
-def _rare_proper_nouns() -> frozenset[str]:
-    """The words jieba's dictionary tags as proper nouns and counts less than 50 times
-    (102,000 of its 349,000 words; frequent words are everyday words whatever their tag).
-    Read once per process: a list change leaves them as they are."""
-    base = _base_dictionary()
-    found = set()
-    with base.get_dict_file() as fh:
-        for raw in fh:
-            parts = raw.decode("utf-8").split()
-            if len(parts) >= 3 and parts[2] in PROPER_NOUN_TAGS and base.FREQ.get(parts[0], 0) < 50:
-                found.add(parts[0])
-    return frozenset(found)
-
-
 # jieba's tags for nouns of any kind (and abbreviations, mostly of names: 联盟, 江淮)
 NOUN_TAGS = PROPER_NOUN_TAGS | frozenset({"n", "ng", "nl", "j"})
 
 
 @cache
+def _tagged_words() -> tuple[frozenset[str], frozenset[str]]:
+    """One pass over jieba's tagged dictionary: (rare proper nouns, describing words).
+    Read once per process: a list change leaves them as they are."""
+    base = _base_dictionary()
+    proper, describing = set(), set()
+    with base.get_dict_file() as fh:
+        for raw in fh:
+            parts = raw.decode("utf-8").split()
+            if len(parts) < 3:
+                continue
+            if parts[2] in PROPER_NOUN_TAGS:
+                if base.FREQ.get(parts[0], 0) < 50:
+                    proper.add(parts[0])
+            elif parts[2] not in NOUN_TAGS:
+                describing.add(parts[0])
+    return frozenset(proper), frozenset(describing)
+
+
+def _rare_proper_nouns() -> frozenset[str]:
+    """The words jieba's dictionary tags as proper nouns and counts less than 50 times
+    (102,000 of its 349,000 words; frequent words are everyday words whatever their tag)."""
+    return _tagged_words()[0]
+
+
 def describing_words() -> frozenset[str]:
     """The words jieba's dictionary tags as something other than a noun: time words and
     adjectives (现代 modern, 舒适 comfortable), verbs (渴望), sounds (叮当)."""
-    found = set()
-    with _base_dictionary().get_dict_file() as fh:
-        for raw in fh:
-            parts = raw.decode("utf-8").split()
-            if len(parts) >= 3 and parts[2] not in NOUN_TAGS:
-                found.add(parts[0])
-    return frozenset(found)
+    return _tagged_words()[1]
 
 
 class WordBoundaries:

@@ -195,8 +195,6 @@ def _following_accessory(after: str) -> str | None:
     return None
 
 
-# cues that say outright that what follows is what the product fits (not "for" or "fits",
-# which also say who a product is for or what size it is)
 # statements of fit that make an everyday-word name of a brand that takes accessories the
 # brand's ("charger compatible with Apple", "fits Google", "spare battery for Dell"): the
 # strong cues, and "for" after an accessory's name
@@ -220,20 +218,25 @@ def _han_cue_before(doc: FieldDoc, start: int, cues: tuple[str, ...]) -> str | N
     return next((cue for cue in cues if before.endswith(cue)), None)
 
 
+def _phrase_before(doc: FieldDoc, start: int, limit: int = 8) -> list[str]:
+    """The words before a folded offset in its phrase (up to `limit`), nearest last."""
+    words: list[str] = []
+    for tok, gap in tokens_before(doc, start, limit):
+        if gap == Gap.BREAK:
+            break
+        words.append(tok.text)
+    return words[::-1]
+
+
 def fit_statement(doc: FieldDoc, start: int) -> str | None:
     """The statement of fit right before a name: "compatible with Apple", "fits Google",
     "battery for Dell", "适用于苹果"."""
     cue = _han_cue_before(doc, start, HAN_FIT_STATEMENTS)
     if cue is not None:
         return cue
-    words: list[str] = []
-    for tok, gap in tokens_before(doc, start, 3):
-        if gap == Gap.BREAK:
-            break
-        words.append(tok.text)
-    if not words:
+    seq = _phrase_before(doc, start, 3)
+    if not seq:
         return None
-    seq = words[::-1]  # nearest last
     for cue in _STRONG_BY_LAST.get(seq[-1], ()):
         if cue != ("fit",) and tuple(seq[-len(cue):]) == cue:  # slim fit, regular fit: a cut
             return " ".join(cue)
@@ -249,13 +252,7 @@ def compatibility_cue(doc: FieldDoc, start: int, end: int, *, is_product_mark: b
     if cue is not None:
         return cue
     # Latin cues before, within the same phrase
-    prev = tokens_before(doc, start)
-    words: list[str] = []
-    for tok, gap in prev:
-        if gap == Gap.BREAK:
-            break
-        words.append(tok.text)
-    seq = list(reversed(words))  # nearest last
+    seq = _phrase_before(doc, start)
     for n_skip in range(len(seq)):
         head = seq[: len(seq) - n_skip]
         skipped = seq[len(seq) - n_skip:]

@@ -18,7 +18,8 @@ from app.engine.models import Field
 from app.engine.normalize import HAN_CLASS, Folded, ascii_case_counts, fold, is_han
 
 # A Latin-script word after folding: letters (incl. accented Latin) and digits.
-TOKEN_RE = re.compile(r"[0-9a-z\u00df-\u024f]+")
+TOKEN_CHARS = "[0-9a-z\u00df-\u024f]"  # a word's characters, in folded text
+TOKEN_RE = re.compile(TOKEN_CHARS + "+")
 HAN_RE = re.compile(f"[{HAN_CLASS}]")
 ALL_HAN_RE = re.compile(f"[{HAN_CLASS}]+")
 
@@ -33,9 +34,9 @@ _WORD_SPLIT = re.compile(f"({TOKEN_RE.pattern})")
 # Chinese product words that begin with a Latin letter (T恤 T-shirt, U盘 USB stick, V领 V-neck,
 # A字裙 A-line skirt, Q版 chibi): written straight after a Latin word (NikeT恤), the letter is
 # the product word's, not the end of the word before it
-_LETTER_HAN_WORDS = re.compile("t恤|u盘|v领|a字|q版")
-_LETTER_HAN_SPLIT = re.compile(
-    r"((?:(?!t恤|u盘|v领|a字|q版)[0-9a-z\u00df-\u024f])+)")
+_LETTER_HAN = "t恤|u盘|v领|a字|q版"
+_LETTER_HAN_WORDS = re.compile(_LETTER_HAN)
+_LETTER_HAN_SPLIT = re.compile(f"((?:(?!{_LETTER_HAN}){TOKEN_CHARS})+)")
 
 
 def split_words(text: str) -> list[str]:

@@ -375,31 +375,27 @@ class Engine:
         capitals = not proper and emphasised(doc, c.start, c.end)
         product = self._product_named(doc, c)
         fit = self._fit_stated(doc, c) if states_fit(doc) and is_tech(e.brand) else None
-        if fit is not None and not self._fits_as_brand(doc, c):
-            fit = None
         if not (disguised or self_evident or model or context_word is not None or proper or capitals or product
                 or fit):
             return None
         return _Grounds(disguised, self_evident, model, context_word, proper, capitals, product, fit)
 
-    @staticmethod
-    def _fit_stated(doc: FieldDoc, c: Candidate) -> str | None:
-        """The statement of fit right before a brand name, written as a name (with a capital,
-        if Latin): "charger compatible with Apple", "适用于苹果"."""
-        if c.entry.key.isascii() and not _capitalised(doc, c):
+    def _fit_stated(self, doc: FieldDoc, c: Candidate) -> str | None:
+        """The statement of fit right before a brand name written as a name (with a capital,
+        if Latin): "charger compatible with Apple", "适用于苹果". Not before a colour (parts
+        for red ...), nor before a word followed by a product of another trade (score pads
+        for Beetle game)."""
+        e = c.entry
+        if e.key.isascii() and (not _capitalised(doc, c) or e.surface.casefold() in DESCRIBING):
             return None
-        return doc.remember(("fit", c.start), lambda: fit_statement(doc, c.start))
-
-    def _fits_as_brand(self, doc: FieldDoc, c: Candidate) -> bool:
-        """After a statement of fit, is the everyday word the brand? Not a colour (parts
-        for red ...), nor a word followed by a product of another trade (score pads for
-        Beetle game)."""
-        if c.entry.key.isascii() and c.entry.surface.casefold() in DESCRIBING:
-            return False
+        fit = doc.remember(("fit", c.start), lambda: fit_statement(doc, c.start))
+        if fit is None:
+            return None
         after = doc.remember(("word after", c.end), lambda: word_after(doc, c.end))
-        if after is not None and self.categories.is_product_word(after):
-            return bool(self.categories.categories(after) & self._trades(c.entry.brand))
-        return True
+        if after is not None and self.categories.is_product_word(after) and not (
+                self.categories.categories(after) & self._trades(e.brand)):
+            return None
+        return fit
 
     def _product_named(self, doc: FieldDoc, c: Candidate) -> tuple[str, frozenset[str]] | None:
         """A brand name written with a capital and followed by a product word: "Canon
@@ -407,16 +403,16 @@ class Engine:
         and not itself a product word: a Polo shirt is a kind of shirt); a Chinese name of
         the brand with a product word written straight after it (切尔西球衣)."""
         e = c.entry
-        toys_only = False
-        if e.role == Role.SUBMARK and not self._coined(e):
-            # an everyday word naming a character (Stitch) opening its phrase before a toy
-            # (Stitch Plush Toy; not Cross Stitch Kit, a Stitch Marker, Frozen Yogurt Cups)
-            if not (e.brand.core_categories & CHARACTER_CATEGORIES and e.key.isascii()
-                    and _opens_phrase(doc, c.start)):
-                return None
-            toys_only = True
-        elif e.role not in (Role.NAME, Role.ALIAS, Role.ZH, Role.SUBMARK):
-            return None  # a product line or a platform names a kind of product (安卓手机, Android phones)
+        if e.role not in (Role.NAME, Role.ALIAS, Role.ZH, Role.SUBMARK):
+            return None
+        # a product line or a platform names a kind of product (安卓手机, Android phones), but a
+        # coined one (Calatrava) does not; nor does an everyday word naming a character
+        # (Stitch) opening its phrase before a toy (Stitch Plush Toy; not Cross Stitch Kit, a
+        # Stitch Marker, Frozen Yogurt Cups)
+        toys_only = e.role == Role.SUBMARK and not self._coined(e)
+        if toys_only and not (e.brand.core_categories & CHARACTER_CATEGORIES and e.key.isascii()
+                              and _opens_phrase(doc, c.start)):
+            return None
         if not e.key.isascii():
             found = doc.remember(("product", c.end), lambda: han_product_follows(doc, c.end, self.categories))
             return None if found is None or self.categories.is_product_word(e.key) else found

@@ -73,8 +73,8 @@ _PATTERNS: tuple[tuple[str, re.Pattern[str], str, Severity, str, str], ...] = (
         r"|adhd|varicose veins|hair loss|baldness|alopecia|erectile dysfunction|impotence|sleep apnea|vertigo"
         r"|carpal tunnel|tendonitis|tendinitis|bursitis|scoliosis|warts|athlete'?s foot|kidney stones|ulcers?"
         r"|gingivitis|periodontitis|cavities|disease|diseases)(?![a-z])"), "medical_claim", Severity.HIGH,
-     "Saying a product cures, treats, relieves or prevents a named disease or condition is a drug claim, which "
-     "FDA and Amazon allow only for approved drugs and cleared devices.",
+     ("Saying a product cures, treats, relieves or prevents a named disease or condition is a drug claim, "
+      "which FDA and Amazon allow only for approved drugs and cleared devices."),
      "Remove the condition's name; describe comfort, fit or materials instead."),
     ("pesticide-kills-percent", re.compile(r"kill(?:s|ing)?\s{1,3}(?:up\s{1,3}to\s{1,3})?99(?:\.9{1,3})?\s?%"), "pesticide_claim", Severity.HIGH,
      "Claims to kill a percentage of germs are pesticide claims that need EPA registration.", "Remove the germ-killing claim unless the product is EPA-registered."),

@@ -93,6 +93,10 @@ POSITIVE = [
      "a Latin name glued to a Chinese product word that begins with a letter (T恤)"),
     ("现代ix35 汽车脚垫", None, "hyundai", MatchType.EXACT,
      "an everyday-word Chinese name followed by a model designation"),
+    ("胡桃手办 可动 15cm", None, "genshin-impact", MatchType.EXACT,
+     "a character named with an everyday Chinese word (胡桃, walnut), before a figure"),
+    ("派蒙 亚克力立牌 双面", "动漫周边", "genshin-impact", MatchType.EXACT,
+     "a character's Chinese name that is no everyday word: the trade is enough"),
 ]
 
 NEGATIVE = [
@@ -149,6 +153,9 @@ NEGATIVE = [
     ("Mind haker laptop skin", "Computers", "five-letter names: a changed consonant makes another word (Haier)"),
     ("Bloodstone pendant in silver", "Jewellery", "two everyday words written as one are a word, not a typo (Blundstone)"),
     ("Speed cube 3x3, cubo magico", None, "a name with its last letters cut off is how other words begin (MagicOS)"),
+    ("胡桃夹子 儿童演出服 圣诞", None,
+     "a character named with an everyday Chinese word (胡桃, walnut: 胡桃夹子, a nutcracker) needs more than the trade"),
+    ("战地 迷彩 战术背心 户外", None, "战地 (battlefield; a game's Chinese title) on apparel of its licences, no more"),
     ("七夕限定 果汁饮料 礼盒装", "饮料", "七夕, the Qixi festival, sounds like 七喜 (7 Up) but is an everyday word"),
     ("农家散养土鸡蛋 30枚", "食品", "散养, free-range, sounds like 三养 (Samyang) but is an everyday word"),
 ]

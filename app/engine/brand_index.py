@@ -22,6 +22,7 @@ from app.engine.chinese import (
     WordBoundaries,
     describing_words,
     final_codes,
+    frequent_words,
     load_shape_table,
     pinyin_of,
     sound_key,
@@ -193,6 +194,10 @@ class BrandIndex:
         describing = describing_words()
         self.han_describing = frozenset(k for k, entries in self.han.items()
                                         if k in describing and any(e.ordinary for e in entries))
+        # Chinese product lines and characters that are everyday words (胡桃 walnut, 战地
+        # battlefield, 星座 constellation): the trade alone does not make them the mark
+        self.han_everyday_marks = frequent_words(
+            [k for k, entries in self.han.items() if any(e.ordinary and e.role == Role.SUBMARK for e in entries)])
         self.boundaries = WordBoundaries(zh_words)
         # Pinyin of Chinese names written in Latin letters (laolishi for 劳力士), unless that
         # spelling is an English word or already a Latin key of some brand.

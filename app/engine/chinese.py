@@ -9,6 +9,7 @@ import re
 import threading
 import unicodedata
 from array import array
+from collections.abc import Collection
 from functools import cache, lru_cache
 from math import log
 from pathlib import Path
@@ -171,6 +172,10 @@ def jieba_with(extra_words: list[str]) -> jieba.Tokenizer:
     return tok
 
 
+# how often jieba's dictionary counts a word for it to be an everyday word whatever its tag
+EVERYDAY_FREQ = 50
+
+
 # jieba's tags for proper nouns: people (and transliterated names), places, organisations,
 # other names
 PROPER_NOUN_TAGS = frozenset({"nr", "nrfg", "nrt", "ns", "nt", "nz"})
@@ -192,7 +197,7 @@ def _tagged_words() -> tuple[frozenset[str], frozenset[str]]:
             if len(parts) < 3:
                 continue
             if parts[2] in PROPER_NOUN_TAGS:
-                if base.FREQ.get(parts[0], 0) < 50:
+                if base.FREQ.get(parts[0], 0) < EVERYDAY_FREQ:
                     proper.add(parts[0])
             elif parts[2] not in NOUN_TAGS:
                 describing.add(parts[0])
@@ -203,6 +208,13 @@ def _rare_proper_nouns() -> frozenset[str]:
     """The words jieba's dictionary tags as proper nouns and counts less than 50 times
     (102,000 of its 349,000 words; frequent words are everyday words whatever their tag)."""
     return _tagged_words()[0]
+
+
+def frequent_words(words: Collection[str]) -> frozenset[str]:
+    """Those of `words` that jieba's own dictionary counts EVERYDAY_FREQ times or more:
+    everyday words whatever their tag (胡桃 walnut, 战地 battlefield, 星座 constellation)."""
+    freq = _base_dictionary().FREQ
+    return frozenset(w for w in words if freq.get(w, 0) >= EVERYDAY_FREQ)
 
 
 def describing_words() -> frozenset[str]:
@@ -265,7 +277,7 @@ class WordBoundaries:
         name, often a transliteration, is not: that is how brand names get misspelt. For a
         text that is no name of the list: the list's names are in the dictionary too."""
         f = self._freq.get(word, 0)
-        return f >= 50 or (f > 0 and word not in self._proper)
+        return f >= EVERYDAY_FREQ or (f > 0 and word not in self._proper)
 
     def cut(self, text: str) -> tuple[tuple[int, int], ...]:
         """The (start, end) of each word of `text` as jieba.cut(text, HMM=False) cuts it:

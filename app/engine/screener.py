@@ -406,16 +406,18 @@ class Engine:
         if e.role not in (Role.NAME, Role.ALIAS, Role.ZH, Role.SUBMARK):
             return None
         # a product line or a platform names a kind of product (安卓手机, Android phones), but a
-        # coined one (Calatrava) does not; nor does an everyday word naming a character
-        # (Stitch) opening its phrase before a toy (Stitch Plush Toy; not Cross Stitch Kit, a
-        # Stitch Marker, Frozen Yogurt Cups)
+        # coined one (Calatrava) does not; a character's name is the character before a toy
+        # or figure where it opens its phrase (Stitch Plush Toy, 孙悟空手办: a Chinese name
+        # stands alone wherever it is), not otherwise (Cross Stitch Kit, a Stitch Marker)
+        han = not e.key.isascii()
         toys_only = e.role == Role.SUBMARK and not self._coined(e)
-        if toys_only and not (e.brand.core_categories & CHARACTER_CATEGORIES and e.key.isascii()
-                              and _opens_phrase(doc, c.start)):
+        if toys_only and not (e.brand.core_categories & CHARACTER_CATEGORIES and (han or _opens_phrase(doc, c.start))):
             return None
-        if not e.key.isascii():
+        if han:
             found = doc.remember(("product", c.end), lambda: han_product_follows(doc, c.end, self.categories))
-            return None if found is None or self.categories.is_product_word(e.key) else found
+            if found is None or self.categories.is_product_word(e.key) or (toys_only and not found[1] & _CHARACTER_GOODS):
+                return None
+            return found
         # what follows first (remembered per place; most names are followed by no product word)
         found = doc.remember(("product", c.end), lambda: product_follows(doc, c.end, self.categories))
         if found is None:
@@ -524,10 +526,12 @@ class Engine:
         return False
 
     def _common_word(self, e) -> bool:
-        """Is this ambiguous name an everyday word (apple, coach, 小米) rather than a proper
-        name (Elsa, Hermes)? For Chinese names flagged ordinary the listing's category decides."""
+        """Is this ambiguous name an everyday word (apple, coach, 胡桃) rather than a proper
+        name (Elsa, Hermes)? For a Chinese name flagged ordinary the listing's category
+        decides (小米 in phones), unless it is a product line or character that jieba's
+        dictionary counts as an everyday word (胡桃夹子, the Nutcracker, is not Genshin's Hu Tao)."""
         if not e.key.isascii():
-            return False
+            return e.role == Role.SUBMARK and e.key in self.index.han_everyday_marks
         words = e.surface.casefold().split()
         return len(words) != 1 or words[0] in self.dictionary or e.key in self.dictionary
 

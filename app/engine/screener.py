@@ -718,9 +718,11 @@ def chain_compatibility(doc: FieldDoc, hits: list[Hit]) -> list[Hit]:
 
 # Sentence ends where a field may be cut: after two word characters and . ! ? ; followed
 # by white space (so "P.R.A.D.A" and "R. O. L. E. X." stay whole), or after Chinese 。！？；
-# The look-behind is tried only where a mark stands (leading with it, the regex tried it
-# at every character of the text, five times the cost).
-_CHUNK_MARK = re.compile(r"[.!?;](?<=\w\w.)\s+|[。！？；]")
+# The marks are found with str.find (a regex tried at every character of a 3 KB listing cost
+# three times as much); the rule is checked where one stands.
+_CUT_AFTER = re.compile(r"[.!?;](?<=\w\w.)\s+")
+_LATIN_MARKS = ".!?;"
+_ALL_MARKS = ".!?;。！？；"
 
 
 _NOTHING: tuple = (None, [], [])  # a sentence with nothing found
@@ -731,13 +733,27 @@ def split_chunks(text: str) -> list[tuple[int, str]]:
     """(offset, sentence) pieces of a field; the white space between them is dropped."""
     if len(text) < 160:
         return [(0, text)]
+    marks = []
+    for mark in _LATIN_MARKS if text.isascii() else _ALL_MARKS:
+        i = text.find(mark)
+        while i >= 0:
+            marks.append(i)
+            i = text.find(mark, i + 1)
+    marks.sort()
     out = []
     pos = 0
-    for m in _CHUNK_MARK.finditer(text):
-        cut = m.start() + 1
-        if cut > pos:
-            out.append((pos, text[pos:cut]))
-        pos = m.end()
+    cut_after = _CUT_AFTER.match
+    for i in marks:
+        if text[i] > "\x7f":  # a Chinese mark ends its sentence as it is
+            end = i + 1
+        else:
+            m = cut_after(text, i)
+            if m is None:
+                continue
+            end = m.end()
+        if i >= pos:
+            out.append((pos, text[pos:i + 1]))
+        pos = end
     if pos < len(text):
         out.append((pos, text[pos:]))
     return out

@@ -93,6 +93,8 @@ POSITIVE = [
      "a Latin name glued to a Chinese product word that begins with a letter (T恤)"),
     ("现代ix35 汽车脚垫", None, "hyundai", MatchType.EXACT,
      "an everyday-word Chinese name followed by a model designation"),
+    ("Mud Flaps for Ford Ranger, set of 4", None, "ford", MatchType.EXACT,
+     "a car part named before 'for' states what an everyday-word car brand it fits"),
     ("胡桃手办 可动 15cm", None, "genshin-impact", MatchType.EXACT,
      "a character named with an everyday Chinese word (胡桃, walnut), before a figure"),
     ("派蒙 亚克力立牌 双面", "动漫周边", "genshin-impact", MatchType.EXACT,
@@ -207,6 +209,17 @@ def test_compatibility_usage_and_suggestion(engine):
     hits = [h for h in res.hits if h.brand and h.brand.id == "samsung"]
     assert hits and all(h.usage and h.usage.value == "compatibility" and h.severity.value == "medium" for h in hits)
     assert "compatible with Samsung" in hits[0].suggestion
+
+
+def test_licensed_goods_after_a_name_are_no_statement_of_fit(engine):
+    """Parts named before "for Ford" state a fit; the same nouns after a franchise's name are
+    its licensed goods (play mats, lamps), reported as the brand, not as a compatibility use."""
+    res = engine.screen(Listing(title="Paw Patrol Play Mats, 2 pack"))
+    hits = [h for h in res.hits if h.brand and h.brand.id == "paw-patrol"]
+    assert hits and all(h.usage is None and h.severity.value == "high" for h in hits), hits
+    res = engine.screen(Listing(title="Floor Mats for Ford Focus, all weather"))
+    hits = [h for h in res.hits if h.brand and h.brand.id == "ford"]
+    assert hits and hits[0].usage and hits[0].usage.value == "compatibility", hits
 
 
 def test_search_terms_are_never_compatibility(engine):

@@ -36,6 +36,17 @@ CHAIN = frozenset({"and", "or", "amp", "plus"})
 ACCESSORY_NOUNS = frozenset(
     ["case", "cases", "cover", "covers", "band", "bands", "strap", "straps", "charger", "chargers", "cable", "cables", "adapter", "adapters", "battery", "batteries", "protector", "protectors", "skin", "skins", "holder", "holders", "mount", "mounts", "stand", "stands", "dock", "docks", "filter", "filters", "refill", "refills", "parts", "accessories", "accessory", "replacement", "keyboard", "remote", "controller", "grips", "grip", "sleeve", "sleeves", "pouch", "tips", "cushions", "pads", "earpads", "bracket", "shell", "film", "lens", "lenses", "glass", "tempered", "hook", "hooks", "brush", "heads", "nozzle", "attachment", "attachments"]
 )
+# parts and consumables named before "for Brand" (floor mats for Ford, ink for HP, dust bags
+# for Dyson): only there, since after a name many of them are licensed goods of the brand
+# (a Disney lamp, Paw Patrol play mats, Frozen bags)
+FIT_NOUNS = ACCESSORY_NOUNS | frozenset(
+    ["mat", "mats", "liner", "liners", "flaps", "wiper", "wipers", "blade", "blades", "bulb", "bulbs",
+     "headlight", "headlights", "light", "lights", "lamp", "lamps", "mirror", "mirrors", "rack", "racks",
+     "hitch", "visor", "sunshade", "trim", "emblem", "emblems", "badge", "badges", "decal", "decals",
+     "tire", "tires", "tyre", "tyres", "wheel", "wheels", "rims", "hubcaps", "plugs", "fob", "knob",
+     "guard", "guards", "spoiler", "grille", "bumper", "cartridge", "cartridges", "toner", "ink", "belt",
+     "belts", "bags", "pods", "capsules", "kit", "kits"]
+)
 HAN_ACCESSORIES = ("手机壳", "保护壳", "保护套", "钢化膜", "贴膜", "充电器", "数据线", "表带", "配件",
                    "替换", "电池", "耳机套", "支架", "手柄", "收纳包", "保护膜", "壳", "膜")
 UNITS = frozenset(
@@ -240,7 +251,7 @@ def fit_statement(doc: FieldDoc, start: int) -> str | None:
     for cue in _STRONG_BY_LAST.get(seq[-1], ()):
         if cue != ("fit",) and tuple(seq[-len(cue):]) == cue:  # slim fit, regular fit: a cut
             return " ".join(cue)
-    if seq[-1] == "for" and len(seq) >= 2 and seq[-2] in ACCESSORY_NOUNS:
+    if seq[-1] == "for" and len(seq) >= 2 and seq[-2] in FIT_NOUNS:
         return f"{seq[-2]} for"
     return None
 

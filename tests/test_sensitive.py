@@ -52,6 +52,8 @@ QUIET = [
     ("第一层 收纳盒", "第一层 is the first layer"),
     ("1:12 scale dollhouse furniture", "a scale ratio is not 1:1"),
     ("Model 2024-05-17, 8 x 10.5 inch", "dates and sizes are not phone numbers"),
+    ("Episode II Attack of the Clones battle droid figure", "a film's title (exemption)"),
+    ("Track pieces compatible with the leading brand of wooden railway", "a statement of fit, not a claim to lead (exemption)"),
 ]
 
 

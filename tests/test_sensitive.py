@@ -53,6 +53,8 @@ QUIET = [
     ("1:12 scale dollhouse furniture", "a scale ratio is not 1:1"),
     ("Model 2024-05-17, 8 x 10.5 inch", "dates and sizes are not phone numbers"),
     ("Episode II Attack of the Clones battle droid figure", "a film's title (exemption)"),
+    ("Consumer rights guide: the Sale of Goods Act explained", "a statute's name (exemption)"),
+    ("抗菌素 药理学 教材", "抗菌素 is antibiotics, not an antimicrobial claim (exemption)"),
     ("Track pieces compatible with the leading brand of wooden railway", "a statement of fit, not a claim to lead (exemption)"),
 ]
 

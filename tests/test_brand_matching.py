@@ -95,6 +95,8 @@ POSITIVE = [
      "an everyday-word Chinese name followed by a model designation"),
     ("Mud Flaps for Ford Ranger, set of 4", None, "ford", MatchType.EXACT,
      "a car part named before 'for' states what an everyday-word car brand it fits"),
+    ("jiafeimao书包 小学生 双肩", None, "garfield", MatchType.TRANSLATION,
+     "the pinyin of an everyday-word Chinese name (加菲猫) with a product of its trade glued after it"),
     ("胡桃手办 可动 15cm", None, "genshin-impact", MatchType.EXACT,
      "a character named with an everyday Chinese word (胡桃, walnut), before a figure"),
     ("派蒙 亚克力立牌 双面", "动漫周边", "genshin-impact", MatchType.EXACT,
@@ -158,6 +160,8 @@ NEGATIVE = [
     ("胡桃夹子 儿童演出服 圣诞", None,
      "a character named with an everyday Chinese word (胡桃, walnut: 胡桃夹子, a nutcracker) needs more than the trade"),
     ("战地 迷彩 战术背心 户外", None, "战地 (battlefield; a game's Chinese title) on apparel of its licences, no more"),
+    ("jiafeimao猫粮 成猫 幼猫", None,
+     "the same pinyin (加菲猫 is also a cat breed) before a product of another trade"),
     ("七夕限定 果汁饮料 礼盒装", "饮料", "七夕, the Qixi festival, sounds like 七喜 (7 Up) but is an everyday word"),
     ("农家散养土鸡蛋 30枚", "食品", "散养, free-range, sounds like 三养 (Samyang) but is an everyday word"),
 ]

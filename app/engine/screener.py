@@ -403,13 +403,15 @@ class Engine:
         and not itself a product word: a Polo shirt is a kind of shirt); a Chinese name of
         the brand with a product word written straight after it (切尔西球衣)."""
         e = c.entry
-        if e.role not in (Role.NAME, Role.ALIAS, Role.ZH, Role.SUBMARK):
+        if e.role not in (Role.NAME, Role.ALIAS, Role.ZH, Role.SUBMARK, Role.PINYIN):
             return None
         # a product line or a platform names a kind of product (安卓手机, Android phones), but a
         # coined one (Calatrava) does not; a character's name is the character before a toy
         # or figure where it opens its phrase (Stitch Plush Toy, 孙悟空手办: a Chinese name
         # stands alone wherever it is), not otherwise (Cross Stitch Kit, a Stitch Marker)
-        han = not e.key.isascii()
+        # a Chinese name's pinyin counts a product word glued after it, as the name does
+        # (jiafeimao书包 like 加菲猫书包)
+        han = not e.key.isascii() or e.role == Role.PINYIN
         toys_only = e.role == Role.SUBMARK and not self._coined(e)
         if toys_only and not (e.brand.core_categories & CHARACTER_CATEGORIES and (han or _opens_phrase(doc, c.start))):
             return None
@@ -476,7 +478,7 @@ class Engine:
         # the product word names the brand's own trade (for a franchise, merchandise too), and
         # the seller's category (if any) agrees
         if g.product and g.product[1] & trades and (not context.categories or context.categories & trades):
-            evidence.append(f"followed by '{g.product[0]}', a product it makes" if han else
+            evidence.append(f"followed by '{g.product[0]}', a product it makes" if han or e.role == Role.PINYIN else
                             f"written with a capital before '{g.product[0]}', a product it makes")
         # a Chinese everyday word (英雄 hero, 小米 millet) or a loose reading (致悦, a Fiat model,
         # sounds like 紫悦 of My Little Pony) is taken for a name only in a category the seller

@@ -274,10 +274,22 @@ def test_names_inside_the_sellers_own_brand_are_not_reported(engine):
     ("运动裤 男款", {"apparel", "sports"}, set(), "a product word of its own keeps its categories"),
     ("Cases for phones", {"phones"}, set(), "Latin words are matched at word starts"),
     ("Showcase cabinet", set(), {"phones", "electronics"}, "'case' inside 'showcase' is no product word"),
+    ("正品包邮 成人足球", {"sports"}, {"bags"}, "包 in 包邮 (free shipping) names no product"),
+    ("酒店用品 茶几 世界杯纪念", set(), {"beverages", "food", "drinkware"},
+     "酒店 hotel, 茶几 coffee table, 世界杯 World Cup hold product keywords and name no product"),
+    ("真皮钱包 男士", {"bags"}, set(), "a product word of its own that holds 包 keeps its category"),
 ])
 def test_listing_categories_read_the_longest_product_word(engine, text, expected, absent, why):
     found = engine.categories.categories(text)
     assert found >= expected and not found & absent, found
+
+
+def test_a_year_after_a_chinese_name_is_no_model(engine):
+    """小米2017年新米: millet of the 2017 harvest, not a Xiaomi model; 小米10 is one."""
+    res = engine.screen(Listing(title="农家小米2017年新米 五斤"))
+    assert not [h for h in res.hits if h.brand and h.severity.value in ("high", "medium")], res.hits
+    res = engine.screen(Listing(title="小米10 手机壳 透明"))
+    assert [h for h in res.hits if h.brand and h.brand.id == "xiaomi"], res.hits
 
 
 def test_a_product_word_after_a_name_names_its_own_trade_only(engine):

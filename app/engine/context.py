@@ -9,7 +9,7 @@ from bisect import bisect_right
 from app.engine.automaton import Automaton
 from app.engine.document import FieldDoc, Gap, Token
 from app.engine.memory import remembered
-from app.engine.models import Brand
+from app.engine.models import NO_PRODUCT, Brand
 from app.engine.normalize import fold, fold_name
 
 # Words that start a compatibility statement when they come before a brand ("strong": the
@@ -70,7 +70,7 @@ def brand_context(doc: FieldDoc) -> str | None:
     return None
 
 
-HAN_UNITS = frozenset("个件斤只片寸包袋支盒套装克瓶条双米号码岁元张枚粒根台")
+HAN_UNITS = frozenset("个件斤只片寸包袋支盒套装克瓶条双米号码岁元张枚粒根台年月日天周人度层份升次")
 _MODEL = re.compile(r"^(?=[a-z]*\d)[a-z0-9]{1,12}$")
 
 
@@ -89,7 +89,9 @@ class CategoryMap:
             for w in words:
                 k = fold_name(w).strip()
                 if k:
-                    self._cats.setdefault(k, set()).add(cat)
+                    cats = self._cats.setdefault(k, set())
+                    if cat != NO_PRODUCT:
+                        cats.add(cat)
         self._ac = Automaton(self._cats)
         self._cache: dict[str, frozenset[str]] = {}
         self._shared: dict[frozenset[str], frozenset[str]] = {}
@@ -107,7 +109,7 @@ class CategoryMap:
 
     def is_product_word(self, folded: str) -> bool:
         """Is the folded text, as a whole, one of the product words (polo, boots, ring)?"""
-        return folded in self._cats
+        return bool(self._cats.get(folded))
 
     def word_categories(self, folded: str) -> frozenset[str]:
         """The categories of one product word as a whole (纸尿裤 is baby's, though 裤 in it is
@@ -125,7 +127,8 @@ class CategoryMap:
                 continue
             hits.append((start, end, key))
         for start, end, key in hits:
-            # a Chinese keyword inside a longer one is that one's (裤 in 纸尿裤, diapers)
+            # a Chinese keyword inside a longer one is that one's (裤 in 纸尿裤, diapers; 包
+            # in 包邮, free shipping, which names no product: see NO_PRODUCT)
             if len(hits) > 1 and not key.isascii() and any(
                     a <= start and end <= b and b - a > end - start for a, b, _ in hits):
                 continue

@@ -106,6 +106,9 @@ SENSITIVE_CATEGORIES = (
     "prohibited_item",
 )
 
+# the id of categories.csv's row of words that hold a product keyword but name no product
+# (包邮 free shipping, 酒店 hotel, 茶几 coffee table, 世界杯 World Cup)
+NO_PRODUCT = "none"
 PRODUCT_CATEGORIES = frozenset(
     ["apparel", "footwear", "sportswear", "outdoor", "luxury", "bags", "watches", "jewelry", "eyewear", "electronics", "phones", "computers", "audio", "cameras", "gaming", "toys", "entertainment", "sports", "drinkware", "kitchen", "home_appliances", "home", "beauty", "personal_care", "health", "baby", "food", "beverages", "automotive", "tools", "pet", "stationery", "luggage"]
 )

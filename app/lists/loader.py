@@ -14,6 +14,7 @@ from pathlib import Path
 
 from app.engine.models import (
     NO_NAMES,
+    NO_PRODUCT,
     PRODUCT_CATEGORIES,
     SENSITIVE_CATEGORIES,
     Brand,
@@ -274,7 +275,7 @@ def load_resources(data_dir: Path | None = None):
     keywords: dict[str, tuple[str, ...]] = {}
     path = data_dir / "categories.csv"
     for line, row in _rows(path, ("id", "keywords")):
-        if row["id"] not in PRODUCT_CATEGORIES:
+        if row["id"] not in PRODUCT_CATEGORIES and row["id"] != NO_PRODUCT:
             raise ListError(f"{path}:{line}: unknown category {row['id']!r}")
         keywords[row["id"]] = _split(row["keywords"])
     return Resources(words, dictionary, data_dir / "zh_shapes.txt", keywords, rare)

@@ -122,6 +122,8 @@ NEGATIVE = [
     ("现代简约 茶几", "家居", "现代 means modern"),
     ("现代简约汽车坐垫 四季通用", None, "a style word after 现代 makes it modern, even on a car accessory"),
     ("北欧现代 汽车香薰摆件", None, "a style word before 现代 likewise"),
+    ("便携现代儿童餐椅 美式圆桌 汽车用品店同款", None,
+     "现代 in a sentence that names styles (美式) is modern too, wherever the style word stands"),
     ("Skinny Fit Fit Women's Blue Jeans", None, "a cut (slim fit, skinny fit) is no statement of fit (Honda's Fit)"),
     ("Score Pads for Beetle game, 4 pads", None, "after a statement of fit, a word followed by a product of another trade"),
     ("Replacement Parts for RED helicopter", None, "after a statement of fit, a colour is a colour (RED Digital Cinema)"),

@@ -371,6 +371,17 @@ def han_style_next_to(doc: FieldDoc, start: int, end: int) -> bool:
     return bool(_HAN_STYLE_AFTER.match(doc.text, end)) or _han_cue_before(doc, start, HAN_STYLE_WORDS) is not None
 
 
+# the styles of furnishing and dress a sentence names when it speaks of styles (美式圆桌
+# 中式餐椅): among them 现代 is modern too, wherever it stands (not 经典 or 时尚, which any
+# title says)
+_HAN_STYLES_NAMED = re.compile("简约|极简|中式|欧式|美式|日式|韩式|北欧|田园|轻奢|工业风|法式|意式|复古")
+
+
+def han_styles_named(doc: FieldDoc) -> bool:
+    """Does the sentence name a style (中式, 北欧, 田园...) anywhere?"""
+    return doc.remember(("styles",), lambda: _HAN_STYLES_NAMED.search(doc.text) is not None)
+
+
 def han_product_follows(doc: FieldDoc, end: int, categories: CategoryMap) -> tuple[str, frozenset[str]] | None:
     """The product word written straight after a Chinese name (切尔西球衣, 北面冲锋衣), with
     the categories it names: the longest product word of two characters or more that the

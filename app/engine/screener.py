@@ -32,6 +32,7 @@ from app.engine.context import (
     fit_statement,
     han_product_follows,
     han_style_next_to,
+    han_styles_named,
     is_tech,
     model_follows,
     product_follows,
@@ -369,8 +370,11 @@ class Engine:
         model = doc.remember(("model", c.end, han), lambda: model_follows(doc, c.end, han=han))
         context_word = None if common else doc.remember(("context",), lambda: brand_context(doc))
         proper = not common and (e.role != Role.SUBMARK or bool(e.brand.core_categories & CHARACTER_CATEGORIES))
-        if proper and han and e.key in self.index.han_describing and han_style_next_to(doc, c.start, c.end):
-            proper = False  # 现代简约 modern minimalist: the everyday word names a style, whatever the trade
+        if proper and han and e.key in self.index.han_describing and (
+                han_style_next_to(doc, c.start, c.end) or han_styles_named(doc)):
+            # 现代简约 modern minimalist, 现代小孩餐椅 in a sentence of 美式圆桌 and 中式餐椅: the
+            # everyday word names a style, whatever the trade
+            proper = False
         # capitals count only for a name that is no proper name (see _evidence)
         capitals = not proper and emphasised(doc, c.start, c.end)
         product = self._product_named(doc, c)

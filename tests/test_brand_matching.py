@@ -228,6 +228,22 @@ def test_licensed_goods_after_a_name_are_no_statement_of_fit(engine):
     assert hits and hits[0].usage and hits[0].usage.value == "compatibility", hits
 
 
+@pytest.mark.parametrize("title,brand,compatible,why", [
+    ("Rubber Car Mat Hyundai i20, set of 4", "hyundai", True,
+     "a part named right before a carmaker's name states a fit, with no 'for'"),
+    ("Twin Tone Dog Horn-Hyundai Verna 110 dB", "hyundai", True, "the same across a hyphen"),
+    ("Phone Case Samsung Galaxy S21, clear", "samsung", True, "the same before a phone maker's name"),
+    ("Wall Decals Disney Frozen, 40 pieces", "disney", False,
+     "before a franchise's name the part is its licensed goods"),
+    ("Bluetooth Speaker Sony SRS-XB13", "sony", False, "a speaker is no part of anything"),
+])
+def test_a_part_named_before_a_makers_name_states_a_fit(engine, title, brand, compatible, why):
+    hits = [h for h in engine.screen(Listing(title=title)).hits if h.brand and h.brand.id == brand]
+    assert hits, why
+    usage = hits[0].usage.value if hits[0].usage else None
+    assert (usage == "compatibility") == compatible, (why, usage, hits[0].reason)
+
+
 def test_search_terms_are_never_compatibility(engine):
     res = engine.screen(Listing(title="Silicone case", search_terms="case for iphone 15"))
     hits = [h for h in res.hits if h.brand]

@@ -45,7 +45,7 @@ FIT_NOUNS = ACCESSORY_NOUNS | frozenset(
      "hitch", "visor", "sunshade", "trim", "emblem", "emblems", "badge", "badges", "decal", "decals",
      "tire", "tires", "tyre", "tyres", "wheel", "wheels", "rims", "hubcaps", "plugs", "fob", "knob",
      "guard", "guards", "spoiler", "grille", "bumper", "cartridge", "cartridges", "toner", "ink", "belt",
-     "belts", "bags", "pods", "capsules", "kit", "kits"]
+     "belts", "bags", "pods", "capsules", "kit", "kits", "horn", "horns"]
 )
 HAN_ACCESSORIES = ("手机壳", "保护壳", "保护套", "钢化膜", "贴膜", "充电器", "数据线", "表带", "配件",
                    "替换", "电池", "耳机套", "支架", "手柄", "收纳包", "保护膜", "壳", "膜")
@@ -259,8 +259,10 @@ def fit_statement(doc: FieldDoc, start: int) -> str | None:
     return None
 
 
-def compatibility_cue(doc: FieldDoc, start: int, end: int, *, is_product_mark: bool, tech: bool) -> str | None:
-    """The cue that makes a brand mention at [start, end) a statement of fit, if any."""
+def compatibility_cue(doc: FieldDoc, start: int, end: int, *, is_product_mark: bool, tech: bool,
+                      parts: bool = False) -> str | None:
+    """The cue that makes a brand mention at [start, end) a statement of fit, if any.
+    `parts`: the brand's first trade is one whose goods take parts (PARTS_TRADES)."""
     # Han cue right before (适用小米, 適用 Switch)
     cue = _han_cue_before(doc, start, HAN_CUES)
     if cue is not None:
@@ -280,6 +282,11 @@ def compatibility_cue(doc: FieldDoc, start: int, end: int, *, is_product_mark: b
             for cue in weak:
                 if len(head) >= len(cue) and tuple(head[-len(cue):]) == cue:
                     return " ".join(cue)
+    # a part named right before the name of a carmaker or an electronics maker, as catalogue
+    # titles write a fit with no 'for' (Car Mat Hyundai i20, Dog Horn-Hyundai Xcent); not
+    # before a franchise's name (Wall Decals Disney Frozen are its licensed goods)
+    if parts and seq and seq[-1] in FIT_NOUNS:
+        return seq[-1]
     # following cue: Dyson-compatible, "iPhone 15 Case", "适用" after? (Chinese after-cues)
     after = doc.text[end:end + 40]
     noun = _following_accessory(after)
@@ -294,6 +301,10 @@ def compatibility_cue(doc: FieldDoc, start: int, end: int, *, is_product_mark: b
     return None
 
 
+# the trades whose goods take parts named before the maker's name (see compatibility_cue),
+# as a brand's first category
+PARTS_TRADES = frozenset({"automotive", "phones", "computers", "electronics", "cameras", "audio",
+                          "home_appliances"})
 TECH_CATEGORIES = frozenset({"electronics", "phones", "computers", "audio", "cameras", "gaming",
                              "automotive", "home_appliances", "toys", "watches", "drinkware", "kitchen"})
 

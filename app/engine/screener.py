@@ -25,6 +25,7 @@ from app.engine.brand_matchers import (
 )
 from app.engine.context import (
     DESCRIBING,
+    PARTS_TRADES,
     CategoryMap,
     brand_context,
     compatibility_cue,
@@ -563,8 +564,10 @@ class Engine:
         cue = None
         if doc.field != Field.SEARCH_TERMS:
             mark, tech = e.role == Role.SUBMARK, is_tech(b)
-            cue = doc.remember(("cue", c.start, c.end, mark, tech),
-                               lambda: compatibility_cue(doc, c.start, c.end, is_product_mark=mark, tech=tech))
+            parts = bool(b.categories) and b.categories[0] in PARTS_TRADES
+            cue = doc.remember(("cue", c.start, c.end, mark, tech, parts),
+                               lambda: compatibility_cue(doc, c.start, c.end, is_product_mark=mark, tech=tech,
+                                                         parts=parts))
         if b.id in authorized:
             usage, severity = Usage.AUTHORIZED, Severity.LOW
         elif cue is not None and c.match not in (MatchType.DERIVATIVE,):

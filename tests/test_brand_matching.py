@@ -97,6 +97,8 @@ POSITIVE = [
      "a car part named before 'for' states what an everyday-word car brand it fits"),
     ("jiafeimao书包 小学生 双肩", None, "garfield", MatchType.TRANSLATION,
      "the pinyin of an everyday-word Chinese name (加菲猫) with a product of its trade glued after it"),
+    ("皇家橡树手表 男士 自动机械", None, "audemars-piguet", MatchType.EXACT,
+     "a made-up Chinese product-line name (no word of jieba's) with a product of its trade glued after it"),
     ("胡桃手办 可动 15cm", None, "genshin-impact", MatchType.EXACT,
      "a character named with an everyday Chinese word (胡桃, walnut), before a figure"),
     ("派蒙 亚克力立牌 双面", "动漫周边", "genshin-impact", MatchType.EXACT,
@@ -164,6 +166,9 @@ NEGATIVE = [
     ("战地 迷彩 战术背心 户外", None, "战地 (battlefield; a game's Chinese title) on apparel of its licences, no more"),
     ("jiafeimao猫粮 成猫 幼猫", None,
      "the same pinyin (加菲猫 is also a cat breed) before a product of another trade"),
+    ("幸运四叶草项链 925银 锁骨链", None,
+     "a Chinese product-line name that is a word (四叶草, four-leaf clover) before a product of its trade"),
+    ("安卓平板电脑 10寸 学习机", None, "a platform's Chinese name before a product names a kind of product"),
     ("七夕限定 果汁饮料 礼盒装", "饮料", "七夕, the Qixi festival, sounds like 七喜 (7 Up) but is an everyday word"),
     ("农家散养土鸡蛋 30枚", "食品", "散养, free-range, sounds like 三养 (Samyang) but is an everyday word"),
 ]

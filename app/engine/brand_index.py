@@ -27,6 +27,7 @@ from app.engine.chinese import (
     pinyin_of,
     sound_key,
     syllable_parts,
+    unknown_words,
 )
 from app.engine.document import ALL_HAN_RE, HAN_RE, TOKEN_RE
 from app.engine.models import Brand
@@ -196,8 +197,12 @@ class BrandIndex:
                                         if k in describing and any(e.ordinary for e in entries))
         # Chinese product lines and characters that are everyday words (胡桃 walnut, 战地
         # battlefield, 星座 constellation): the trade alone does not make them the mark
-        self.han_everyday_marks = frequent_words(
-            [k for k, entries in self.han.items() if any(e.ordinary and e.role == Role.SUBMARK for e in entries)])
+        ordinary_marks = [k for k, entries in self.han.items()
+                          if any(e.ordinary and e.role == Role.SUBMARK for e in entries)]
+        self.han_everyday_marks = frequent_words(ordinary_marks)
+        # and those made up for the brand, no word of jieba's (红米, 小棕瓶): before a product
+        # of the brand's trade they name its product (see Engine._coined)
+        self.han_coined_marks = unknown_words(ordinary_marks)
         self.boundaries = WordBoundaries(zh_words)
         # Pinyin of Chinese names written in Latin letters (laolishi for 劳力士), unless that
         # spelling is an English word or already a Latin key of some brand.

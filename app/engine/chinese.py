@@ -217,6 +217,13 @@ def frequent_words(words: Collection[str]) -> frozenset[str]:
     return frozenset(w for w in words if freq.get(w, 0) >= EVERYDAY_FREQ)
 
 
+def unknown_words(words: Collection[str]) -> frozenset[str]:
+    """Those of `words` that jieba's own dictionary does not hold at all, not even as the
+    start of a longer word: made-up names (红米, 小棕瓶, 皇家橡树; not 安卓, 四叶草)."""
+    freq = _base_dictionary().FREQ
+    return frozenset(w for w in words if w not in freq)
+
+
 def describing_words() -> frozenset[str]:
     """The words jieba's dictionary tags as something other than a noun: time words and
     adjectives (现代 modern, 舒适 comfortable), verbs (渴望), sounds (叮当)."""

@@ -543,11 +543,14 @@ class Engine:
         return len(words) != 1 or words[0] in self.dictionary or e.key in self.dictionary
 
     def _coined(self, e) -> bool:
-        """A Latin product-line name made up for the brand, no English word nor a frequent
-        one (Calatrava, Quencher; not Galaxy, Jordan, Black Bay): written with a capital
-        before a product word of the brand's trade, it names the brand's product."""
+        """A product-line name made up for the brand, no English word nor a frequent one
+        (Calatrava, Quencher; not Galaxy, Jordan, Black Bay): written with a capital before a
+        product word of the brand's trade (for a Chinese one, straight before it: 红米充电宝),
+        it names the brand's product."""
         if not e.key.isascii():
-            return False
+            # a Chinese one that is no word of jieba's dictionary (红米, 小棕瓶, 皇家橡树; not
+            # 安卓, a platform, nor 四叶草, a four-leaf clover)
+            return e.key in self.index.han_coined_marks
         words = e.surface.casefold().split()
         return all(w not in self.dictionary for w in words) and any(
             w not in self.index.common_words for w in words)

@@ -97,6 +97,10 @@ POSITIVE = [
      "a car part named before 'for' states what an everyday-word car brand it fits"),
     ("jiafeimao书包 小学生 双肩", None, "garfield", MatchType.TRANSLATION,
      "the pinyin of an everyday-word Chinese name (加菲猫) with a product of its trade glued after it"),
+    ("Dr. Martens 1460 boots in cherry red", None, "dr-martens", MatchType.EXACT,
+     "a name with its own full stop and space (a phrase break anywhere else)"),
+    ("Magic: The Gathering deck box, 100 cards", None, "magic-the-gathering", MatchType.EXACT,
+     "a name with its own colon and space"),
     ("皇家橡树手表 男士 自动机械", None, "audemars-piguet", MatchType.EXACT,
      "a made-up Chinese product-line name (no word of jieba's) with a product of its trade glued after it"),
     ("胡桃手办 可动 15cm", None, "genshin-impact", MatchType.EXACT,
@@ -169,6 +173,8 @@ NEGATIVE = [
     ("幸运四叶草项链 925银 锁骨链", None,
      "a Chinese product-line name that is a word (四叶草, four-leaf clover) before a product of its trade"),
     ("安卓平板电脑 10寸 学习机", None, "a platform's Chinese name before a product names a kind of product"),
+    ("Add some magic. The gathering of friends starts here", None,
+     "a full stop where the name has a colon ends the phrase"),
     ("七夕限定 果汁饮料 礼盒装", "饮料", "七夕, the Qixi festival, sounds like 七喜 (7 Up) but is an everyday word"),
     ("农家散养土鸡蛋 30枚", "食品", "散养, free-range, sounds like 三养 (Samyang) but is an everyday word"),
 ]
@@ -247,6 +253,18 @@ def test_a_part_named_before_a_makers_name_states_a_fit(engine, title, brand, co
     assert hits, why
     usage = hits[0].usage.value if hits[0].usage else None
     assert (usage == "compatibility") == compatible, (why, usage, hits[0].reason)
+
+
+def test_a_name_after_an_abbreviation_survives_the_sentence_split(engine):
+    """A long description is cut into sentences at '. ', but not after Dr., Mr., No. ...:
+    the name that goes on after them is found whole, at its place in the field."""
+    description = ("Hard-wearing leather with an air-cushioned sole that keeps its shape for years of "
+                   "daily wear, in every weather. Styled after the classic Dr. Martens boot, 8 eyelets.")
+    assert len(description) > 160
+    res = engine.screen(Listing(title="Leather boots", description=description))
+    hits = [h for h in res.hits if h.brand and h.brand.id == "dr-martens"]
+    assert hits and hits[0].text == "Dr. Martens", res.hits
+    assert description[hits[0].start:hits[0].end] == "Dr. Martens"
 
 
 def test_search_terms_are_never_compatibility(engine):

@@ -102,6 +102,22 @@ def _surface_explain(doc: FieldDoc, start: int, end: int, entry: MarkEntry) -> t
 _DISGUISES = ("hidden zero-width", "lookalike characters", "spacing or punctuation", "spaces between")
 
 
+# punctuation and a space that end a phrase, but stand inside some names (Dr. Martens,
+# Magic: The Gathering, Mr. Men)
+_SOFT_BREAKS = (". ", ": ")
+
+
+def _soft_breaks(doc: FieldDoc) -> dict[int, str] | None:
+    """The phrase breaks of the sentence that are one of _SOFT_BREAKS, by gap number, with
+    their mark; None when it has none (the usual case, told by two C searches)."""
+    text = doc.text
+    if ". " not in text and ": " not in text:
+        return None
+    starts, ends = doc.starts, doc.ends
+    return {k: text[ends[k]] for k, g in enumerate(doc.gaps)
+            if g == Gap.BREAK and text[ends[k]:starts[k + 1]] in _SOFT_BREAKS} or None
+
+
 class LatinNameMatcher(BrandMatcher):
     """Names in Latin script: exact, case/spacing/punctuation variants, lookalike letters,
     derivatives (Rolexy, rolexstyle, Rolex-inspired) and pinyin spellings (laolishi)."""
@@ -112,13 +128,14 @@ class LatinNameMatcher(BrandMatcher):
         if index.latin_trie is None or not doc.words:
             return []
         words, gaps = doc.words, doc.gaps
+        soft = _soft_breaks(doc)
         out: list[Candidate] = []
-        for i, j, key in self.spans(words, gaps, index):
+        for i, j, key in self.spans(words, gaps, index, soft):
             entries = index.latin[key]
             if j is None:
                 out.extend(self._derivative(doc, index, i, key, entries))
                 continue
-            span_ok, spaced = self._valid_join(words, gaps, i, j, entries)
+            span_ok, spaced = self._valid_join(words, gaps, i, j, entries, soft)
             if not span_ok:
                 continue
             start, end = doc.starts[i], doc.ends[j]
@@ -149,9 +166,11 @@ class LatinNameMatcher(BrandMatcher):
         return out
 
     @staticmethod
-    def spans(words: Sequence[str], gaps: bytes, index: BrandIndex) -> list[tuple[int, int | None, str]]:
+    def spans(words: Sequence[str], gaps: bytes, index: BrandIndex,
+              soft: dict[int, str] | None = None) -> list[tuple[int, int | None, str]]:
         """Where a name starts at a word: (i, j, key) for words i..j written together as
-        the key (no phrase break between them), and (i, None, key) for a key that begins
+        the key (no phrase break between them but the `soft` ones, see _soft_breaks), and
+        (i, None, key) for a key that begins
         word i and has an affix or a model fused on (`_fused`). In the order of where the
         key ends, the longer first where two end together.
 
@@ -177,7 +196,7 @@ class LatinNameMatcher(BrandMatcher):
             if not starts_key:
                 continue
             joined, j = w, i
-            while j < last and gaps[j] != Gap.BREAK:
+            while j < last and (gaps[j] != Gap.BREAK or (soft and j in soft)):
                 j += 1
                 joined += words[j]
                 if not goes_on(joined):
@@ -220,10 +239,21 @@ class LatinNameMatcher(BrandMatcher):
         return any(goes_on(a + b) for a, b in pairwise(toks) if a in starts)
 
     @staticmethod
-    def _valid_join(words: Sequence[str], gaps: bytes, i: int, j: int, entries: list[MarkEntry]) -> tuple[bool, bool]:
+    def _valid_join(words: Sequence[str], gaps: bytes, i: int, j: int, entries: list[MarkEntry],
+                    soft: dict[int, str] | None = None) -> tuple[bool, bool]:
         """May words i..j be read as one name? Returns (ok, letter_spaced)."""
         if i == j:
             return True, False
+        if soft and any(gaps[k] == Gap.BREAK for k in range(i, j)):
+            # across "Dr. " or "Magic: " only where the name itself has that mark there
+            pos, marks = 0, []
+            for k in range(i, j):
+                pos += len(words[k])
+                if gaps[k] == Gap.BREAK:
+                    marks.append((pos, soft[k]))
+            entries = [e for e in entries if all(p in e.bounds and m in e.surface for p, m in marks)]
+            if not entries:
+                return False, False
         if sum(len(words[k]) for k in range(i, j + 1)) <= 3:
             return False, False  # two or three loose letters (a-p, h d) are not a name
         inner = gaps[i:j]

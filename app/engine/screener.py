@@ -729,10 +729,13 @@ def chain_compatibility(doc: FieldDoc, hits: list[Hit]) -> list[Hit]:
 
 
 # Sentence ends where a field may be cut: after two word characters and . ! ? ; followed
-# by white space (so "P.R.A.D.A" and "R. O. L. E. X." stay whole), or after Chinese 。！？；
+# by white space (so "P.R.A.D.A" and "R. O. L. E. X." stay whole), but for the abbreviations
+# names go on after ("Dr. Martens", "Chanel No. 5"), or after Chinese 。！？；
 # The marks are found with str.find (a regex tried at every character of a 3 KB listing cost
 # three times as much); the rule is checked where one stands.
-_CUT_AFTER = re.compile(r"[.!?;](?<=\w\w.)\s+")
+_ABBREVIATIONS = ("dr", "mr", "mrs", "ms", "st", "jr", "no", "vs")  # a name goes on after them (Dr. Martens, No. 5)
+_CUT_AFTER = re.compile(r"[.!?;](?<=\w\w.)" + "".join(rf"(?<!\b{a}\.)" for a in _ABBREVIATIONS) + r"\s+",
+                        re.IGNORECASE)
 _LATIN_MARKS = ".!?;"
 _ALL_MARKS = ".!?;。！？；"
 

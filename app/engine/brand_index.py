@@ -83,6 +83,14 @@ def latin_key(name: str) -> tuple[str, frozenset[int], int]:
     return "".join(parts), _BOUNDS.setdefault(fs, fs), max(1, len(TOKEN_RE.findall(fold_name(name))))
 
 
+def _distinct_shape(name: str) -> bool:
+    """Written in camel case (AllSaints, JCrew) or in capitals of five letters or more
+    (HEYDUDE): a shape that no everyday word of a title takes."""
+    if name.isupper():
+        return len(name) >= 5
+    return any(c.islower() for c in name) and any(c.isupper() for c in name[1:])
+
+
 def collapse_repeats(word: str) -> str:
     """Runs of one letter made single: addidass -> adidas, reebok -> rebok."""
     out = []
@@ -420,6 +428,19 @@ class BrandIndex:
     def _propagate_ordinary(self) -> None:
         """A folded key is ambiguous text if any of a brand's names behind it is ordinary
         (Hermès folds to the ordinary alias Hermes): all its entries then ask for evidence."""
+        # keys whose every ordinary name is one of several words while another is written
+        # as one (All Saints / AllSaints, Hey Dude / HEYDUDE): see one_word_surfaces
+        one_word: dict[str, frozenset[str]] = {}
+        for key, entries in self.latin.items():
+            if any(e.ordinary for e in entries) and all(e.words > 1 for e in entries if e.ordinary):
+                surfaces = frozenset(e.surface for e in entries if not e.ordinary and e.words == 1
+                                     and e.role in (Role.NAME, Role.ALIAS) and _distinct_shape(e.surface))
+                if surfaces:
+                    one_word[key] = surfaces
+        # the one-word names, as their owners write them, of such keys, in a shape no
+        # everyday word takes (AllSaints, CoolerMaster, HEYDUDE; not Eland, Montblanc, which
+        # open a title as a word would): written so, case and all, they are the brand's name
+        self.one_word_surfaces = one_word
         for table in (self.latin, self.han, self.mixed):
             for key, entries in table.items():
                 amb = {e.brand.id for e in entries if e.ordinary}

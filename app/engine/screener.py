@@ -517,8 +517,16 @@ class Engine:
     def _ambiguous(self, doc: FieldDoc, c: Candidate) -> bool:
         """Needs evidence from the context: an ordinary-word name, a loose reading, or a
         short name (LV, HP, 3M) not written in capitals."""
-        if c.entry.ordinary or c.weak:
+        if c.weak:
             return True
+        if c.entry.ordinary:
+            # a name of everyday words written as one word the owner's way (AllSaints, not
+            # all saints) is the brand's name
+            surfaces = self.index.one_word_surfaces.get(c.entry.key)
+            if surfaces is None or c.match not in (MatchType.EXACT, MatchType.VARIANT):
+                return True
+            o0, o1 = doc.orig_span(c.start, c.end)
+            return doc.original[o0:o1] not in surfaces
         if c.entry.bounds and doc.text[c.start:c.end] in self.dictionary:
             return True  # a name of several parts written as one everyday word: LiNing / lining
         if c.entry.bounds and c.match in (MatchType.EXACT, MatchType.VARIANT):
@@ -562,7 +570,8 @@ class Engine:
         text = doc.original[o0:o1]
         usage = None
         severity = Severity.HIGH if c.score >= 0.84 else Severity.MEDIUM
-        if e.ordinary and not c.disguised and not any(k in ev for ev in evidence for k in ("another", "model", "branded")):
+        if e.ordinary and not c.disguised and not any(k in ev for ev in evidence for k in ("another", "model", "branded")) \
+                and text not in self.index.one_word_surfaces.get(e.key, ()):
             severity = Severity.MEDIUM  # an ordinary word with only circumstantial evidence
         cue = None
         if doc.field != Field.SEARCH_TERMS:

@@ -101,6 +101,8 @@ POSITIVE = [
      "a name with its own full stop and space (a phrase break anywhere else)"),
     ("Magic: The Gathering deck box, 100 cards", None, "magic-the-gathering", MatchType.EXACT,
      "a name with its own colon and space"),
+    ("D&G leather belt, black", None, "dolce-gabbana", MatchType.EXACT,
+     "letters joined by an ampersand as the name joins them (two loose letters are not a name)"),
     ("CoolerMaster MasterFan 120mm", None, "cooler-master", MatchType.EXACT,
      "a name of everyday words (cooler master) written as one word the owner's way, in camel case"),
     ("皇家橡树手表 男士 自动机械", None, "audemars-piguet", MatchType.EXACT,

@@ -135,7 +135,7 @@ class LatinNameMatcher(BrandMatcher):
             if j is None:
                 out.extend(self._derivative(doc, index, i, key, entries))
                 continue
-            span_ok, spaced = self._valid_join(words, gaps, i, j, entries, soft)
+            span_ok, spaced = self._valid_join(words, gaps, i, j, entries, soft, doc)
             if not span_ok:
                 continue
             start, end = doc.starts[i], doc.ends[j]
@@ -240,7 +240,7 @@ class LatinNameMatcher(BrandMatcher):
 
     @staticmethod
     def _valid_join(words: Sequence[str], gaps: bytes, i: int, j: int, entries: list[MarkEntry],
-                    soft: dict[int, str] | None = None) -> tuple[bool, bool]:
+                    soft: dict[int, str] | None = None, doc: FieldDoc | None = None) -> tuple[bool, bool]:
         """May words i..j be read as one name? Returns (ok, letter_spaced)."""
         if i == j:
             return True, False
@@ -255,7 +255,10 @@ class LatinNameMatcher(BrandMatcher):
             if not entries:
                 return False, False
         if sum(len(words[k]) for k in range(i, j + 1)) <= 3:
-            return False, False  # two or three loose letters (a-p, h d) are not a name
+            # two or three loose letters (a-p, h d) are not a name, but letters joined by an
+            # ampersand as the name joins them are (D&G, H&M, B&O)
+            return doc is not None and any("&" in e.surface for e in entries) and all(
+                doc.text[doc.ends[k]:doc.starts[k + 1]] == "&" for k in range(i, j)), False
         inner = gaps[i:j]
         if all(len(words[k]) == 1 for k in range(i, j + 1)) and j - i >= 2:
             # letter-spaced (n i k e, S T A N L E Y): the whole run of single letters

@@ -101,6 +101,8 @@ POSITIVE = [
      "a name with its own full stop and space (a phrase break anywhere else)"),
     ("Magic: The Gathering deck box, 100 cards", None, "magic-the-gathering", MatchType.EXACT,
      "a name with its own colon and space"),
+    ("Bausch + Lomb saline solution, 355 ml", None, "bausch-lomb", MatchType.EXACT,
+     "a name whose words a spaced plus joins, like a spaced ampersand"),
     ("D&G leather belt, black", None, "dolce-gabbana", MatchType.EXACT,
      "letters joined by an ampersand as the name joins them (two loose letters are not a name)"),
     ("CoolerMaster MasterFan 120mm", None, "cooler-master", MatchType.EXACT,

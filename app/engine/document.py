@@ -69,8 +69,8 @@ def _classify_gap(gap: str) -> Gap:
         return Gap.TIGHT  # a hyphen spaced on one side only joins (Canada- Goose); " - " parts phrases
     if gap.isspace():
         return Gap.SPACE if len(gap) <= 3 else Gap.BREAK
-    if len(gap) <= 5 and gap.strip() == "&" and gap[0].isspace():
-        return Gap.SPACE  # "Dolce & Gabbana", "Tom & Jerry": one name, read as "Dolce Gabbana"
+    if len(gap) <= 5 and gap.strip() in ("&", "+") and gap[0].isspace():
+        return Gap.SPACE  # "Dolce & Gabbana", "Bausch + Lomb": one name, read as "Dolce Gabbana"
     if len(gap) <= 3 and any(c in _WORD_SEPARATORS for c in gap) and all(c in _WORD_SEPARATORS or c.isspace() for c in gap):
         return Gap.SPACE
     if (len(gap) <= 3 and not any(c.isspace() or is_han(c) for c in gap)

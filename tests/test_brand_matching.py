@@ -103,6 +103,8 @@ POSITIVE = [
      "a name with its own colon and space"),
     ("Bausch + Lomb saline solution, 355 ml", None, "bausch-lomb", MatchType.EXACT,
      "a name whose words a spaced plus joins, like a spaced ampersand"),
+    ("R2-D2 plush toy, 10 inch", None, "star-wars", MatchType.EXACT,
+     "a character's name written as code, every hyphened part holding a letter (not a model code like S24)"),
     ("D&G leather belt, black", None, "dolce-gabbana", MatchType.EXACT,
      "letters joined by an ampersand as the name joins them (two loose letters are not a name)"),
     ("CoolerMaster MasterFan 120mm", None, "cooler-master", MatchType.EXACT,

@@ -83,6 +83,13 @@ def latin_key(name: str) -> tuple[str, frozenset[int], int]:
     return "".join(parts), _BOUNDS.setdefault(fs, fs), max(1, len(TOKEN_RE.findall(fold_name(name))))
 
 
+def _coded_name(name: str) -> bool:
+    """A name written as code, each part joined by a hyphen holding a letter (R2-D2, C-3PO):
+    a character's name, unlike a model code's letters and number (S24, F-150, MT-07)."""
+    parts = name.split("-")
+    return len(parts) > 1 and all(any(c.isalpha() for c in p) for p in parts)
+
+
 def _distinct_shape(name: str) -> bool:
     """Written in camel case (AllSaints, JCrew) or in capitals of five letters or more
     (HEYDUDE): a shape that no everyday word of a title takes."""
@@ -415,7 +422,7 @@ class BrandIndex:
             key = self._canon(key)
             if not key or key.isdigit():
                 return
-            if role != Role.NAME and len(key) <= 4 and any(c.isdigit() for c in key):
+            if role != Role.NAME and len(key) <= 4 and any(c.isdigit() for c in key) and not _coded_name(name):
                 return  # bare model codes (S24, V11, 501) are not marks on their own
             if role != Role.NAME and len(key) <= 3:
                 ordinary = True  # short aliases (DC, UT, Fit) need evidence like ordinary words

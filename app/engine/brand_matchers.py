@@ -89,12 +89,19 @@ def _surface_explain(doc: FieldDoc, start: int, end: int, entry: MarkEntry) -> t
         why.append("spaces between the letters ignored")
     if not why:
         if surface.replace(" ", "").casefold() != entry.surface.replace(" ", "").casefold():
-            why.append("accents and letter forms normalised")
+            if _alnum(surface) == _alnum(entry.surface):
+                why.append(f"written as {entry.surface!r} without its marks")  # r2d2 for R2-D2
+            else:
+                why.append("accents and letter forms normalised")
         elif surface.count(" ") != entry.surface.count(" "):
             why.append(f"written as {entry.surface!r} with other spacing")
         else:
             return MatchType.EXACT, []
     return MatchType.VARIANT, why
+
+
+def _alnum(text: str) -> str:
+    return "".join(c for c in text if c.isalnum()).casefold()
 
 
 # Variant readings that only someone dodging a filter would write (accents dropped or

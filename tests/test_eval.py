@@ -13,14 +13,14 @@ import pytest
 from tests.conftest import SHARED
 
 # Raise these as the engine improves; never lower them to make a change pass.
-FLOORS = {
-    "brand_recall": 0.98,
-    "brand_precision": 0.98,
-    "sensitive_recall": 0.95,
-    "sensitive_precision": 0.95,
+FLOORS = {  # reached (session 10): brand P = R = 1.000, sensitive 1.000 / 1.000, 16/16
+    "brand_recall": 0.99,
+    "brand_precision": 0.99,
+    "sensitive_recall": 0.98,
+    "sensitive_precision": 0.98,
     "tag_recall": 0.90,          # every positive tag
     "negative_tag_false_alarms": 0.05,  # every negative tag
-    "compatibility": 0.90,
+    "compatibility": 0.93,       # one of 16 may go
 }
 
 

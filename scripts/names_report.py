@@ -21,14 +21,6 @@ from app.engine import Listing
 from app.lists import build_engine
 
 
-def names_of(brand) -> list[tuple[str, str]]:
-    """(name, kind) for every name of a brand: its name, aliases, Chinese names, sub-marks."""
-    out = [(brand.name, "name")] + [(a, "alias") for a in brand.aliases] + [(z, "zh") for z in brand.zh_names]
-    for sub in brand.submarks:
-        out.extend((n, "submark") for n in sub.names)
-    return out
-
-
 def main() -> int:
     ap = argparse.ArgumentParser()
     ap.add_argument("--show", type=int, default=50, help="how many unfound names to print")
@@ -36,17 +28,17 @@ def main() -> int:
     engine = build_engine()
     checked, unfound = 0, []
     for brand in engine.lists.brands:
-        for name, kind in names_of(brand):
+        for name in brand.all_names():
             if name in brand.ordinary:
                 continue
             checked += 1
             title = f"{name} 正品" if not name.isascii() else f"Genuine {name} product, new in box"
             hits = engine.screen(Listing(title=title)).hits
             if not any(h.brand and h.brand.id == brand.id for h in hits):
-                unfound.append((brand.id, kind, name))
+                unfound.append((brand.id, name))
     print(f"{checked} names checked, {len(unfound)} not found in a title of their own")
-    for brand_id, kind, name in unfound[:args.show]:
-        print(f"   {brand_id:32s} {kind:8s} {name}")
+    for brand_id, name in unfound[:args.show]:
+        print(f"   {brand_id:32s} {name}")
     return 0
 
 

@@ -203,6 +203,7 @@ class BrandIndex:
                                 pairs.add(key[:2])
         self.han_masked_second = frozenset(second)   # first character + the final of the masked second
         self.han_masked_pairs = frozenset(pairs)     # first two characters, a later one masked
+        self.one_word_surfaces = self._one_word_surfaces()
         self._propagate_ordinary()
         self.self_evident = self._names_inside_names()
         # Chinese everyday-word names that are no nouns (现代 modern, 舒适 comfortable): next to
@@ -432,22 +433,29 @@ class BrandIndex:
             if entry not in self.latin[key]:
                 self.latin[key].append(entry)
 
-    def _propagate_ordinary(self) -> None:
-        """A folded key is ambiguous text if any of a brand's names behind it is ordinary
-        (Hermès folds to the ordinary alias Hermes): all its entries then ask for evidence."""
-        # keys whose every ordinary name is one of several words while another is written
-        # as one (All Saints / AllSaints, Hey Dude / HEYDUDE): see one_word_surfaces
-        one_word: dict[str, frozenset[str]] = {}
+    def _one_word_surfaces(self) -> dict[str, frozenset[str]]:
+        """For keys whose every ordinary name is one of several words while another is written
+        as one (All Saints / AllSaints, Hey Dude / HEYDUDE): the one-word names as their
+        owners write them, in a shape no everyday word takes (AllSaints, CoolerMaster,
+        HEYDUDE; not Eland, Montblanc, which open a title as a word would). Read before
+        _propagate_ordinary makes every name of such a key ordinary."""
+        out: dict[str, frozenset[str]] = {}
         for key, entries in self.latin.items():
             if any(e.ordinary for e in entries) and all(e.words > 1 for e in entries if e.ordinary):
                 surfaces = frozenset(e.surface for e in entries if not e.ordinary and e.words == 1
                                      and e.role in (Role.NAME, Role.ALIAS) and _distinct_shape(e.surface))
                 if surfaces:
-                    one_word[key] = surfaces
-        # the one-word names, as their owners write them, of such keys, in a shape no
-        # everyday word takes (AllSaints, CoolerMaster, HEYDUDE; not Eland, Montblanc, which
-        # open a title as a word would): written so, case and all, they are the brand's name
-        self.one_word_surfaces = one_word
+                    out[key] = surfaces
+        return out
+
+    def written_as_one_word(self, key: str, text: str) -> bool:
+        """Is `text`, as written, a one-word name of `key` in its owner's shape (see
+        _one_word_surfaces)? Written so, case and all, it is the brand's name."""
+        return text in self.one_word_surfaces.get(key, ())
+
+    def _propagate_ordinary(self) -> None:
+        """A folded key is ambiguous text if any of a brand's names behind it is ordinary
+        (Hermès folds to the ordinary alias Hermes): all its entries then ask for evidence."""
         for table in (self.latin, self.han, self.mixed):
             for key, entries in table.items():
                 amb = {e.brand.id for e in entries if e.ordinary}

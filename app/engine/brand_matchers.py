@@ -120,9 +120,8 @@ def _soft_breaks(doc: FieldDoc) -> dict[int, str] | None:
     text = doc.text
     if ". " not in text and ": " not in text:
         return None
-    starts, ends = doc.starts, doc.ends
-    return {k: text[ends[k]] for k, g in enumerate(doc.gaps)
-            if g == Gap.BREAK and text[ends[k]:starts[k + 1]] in _SOFT_BREAKS} or None
+    return {k: text[doc.ends[k]] for k, g in enumerate(doc.gaps)
+            if g == Gap.BREAK and doc.gap_text(k) in _SOFT_BREAKS} or None
 
 
 class LatinNameMatcher(BrandMatcher):
@@ -142,7 +141,7 @@ class LatinNameMatcher(BrandMatcher):
             if j is None:
                 out.extend(self._derivative(doc, index, i, key, entries))
                 continue
-            span_ok, spaced = self._valid_join(words, gaps, i, j, entries, soft, doc)
+            span_ok, spaced = self._valid_join(doc, i, j, entries, soft)
             if not span_ok:
                 continue
             start, end = doc.starts[i], doc.ends[j]
@@ -246,11 +245,13 @@ class LatinNameMatcher(BrandMatcher):
         return any(goes_on(a + b) for a, b in pairwise(toks) if a in starts)
 
     @staticmethod
-    def _valid_join(words: Sequence[str], gaps: bytes, i: int, j: int, entries: list[MarkEntry],
-                    soft: dict[int, str] | None = None, doc: FieldDoc | None = None) -> tuple[bool, bool]:
-        """May words i..j be read as one name? Returns (ok, letter_spaced)."""
+    def _valid_join(doc: FieldDoc, i: int, j: int, entries: list[MarkEntry],
+                    soft: dict[int, str] | None) -> tuple[bool, bool]:
+        """May words i..j be read as one name? Returns (ok, letter_spaced). `soft`: see
+        _soft_breaks."""
         if i == j:
             return True, False
+        words, gaps = doc.words, doc.gaps
         if soft and any(gaps[k] == Gap.BREAK for k in range(i, j)):
             # across "Dr. " or "Magic: " only where the name itself has that mark there
             pos, marks = 0, []
@@ -264,8 +265,8 @@ class LatinNameMatcher(BrandMatcher):
         if sum(len(words[k]) for k in range(i, j + 1)) <= 3:
             # two or three loose letters (a-p, h d) are not a name, but letters joined by an
             # ampersand as the name joins them are (D&G, H&M, B&O)
-            return doc is not None and any("&" in e.surface for e in entries) and all(
-                doc.text[doc.ends[k]:doc.starts[k + 1]] == "&" for k in range(i, j)), False
+            return any("&" in e.surface for e in entries) and all(
+                doc.gap_text(k) == "&" for k in range(i, j)), False
         inner = gaps[i:j]
         if all(len(words[k]) == 1 for k in range(i, j + 1)) and j - i >= 2:
             # letter-spaced (n i k e, S T A N L E Y): the whole run of single letters

@@ -309,6 +309,11 @@ TECH_CATEGORIES = frozenset({"electronics", "phones", "computers", "audio", "cam
                              "automotive", "home_appliances", "toys", "watches", "drinkware", "kitchen"})
 
 
+def takes_parts(brand: Brand) -> bool:
+    """Is the brand's first trade one whose goods take parts named before its name?"""
+    return bool(brand.categories) and brand.categories[0] in PARTS_TRADES
+
+
 def is_tech(brand: Brand) -> bool:
     """Brands whose products take third-party accessories and parts."""
     return bool(brand.category_set & TECH_CATEGORIES)

@@ -156,6 +156,10 @@ class FieldDoc:
     def orig_span(self, start: int, end: int) -> tuple[int, int]:
         return self.folded.span(start, end)
 
+    def gap_text(self, k: int) -> str:
+        """The folded text between token k and token k + 1."""
+        return self.folded.text[self.ends[k]:self.starts[k + 1]]
+
     @cached_property
     def has_han(self) -> bool:
         return HAN_RE.search(self.folded.text) is not None

@@ -25,7 +25,6 @@ from app.engine.brand_matchers import (
 )
 from app.engine.context import (
     DESCRIBING,
-    PARTS_TRADES,
     CategoryMap,
     brand_context,
     compatibility_cue,
@@ -38,6 +37,7 @@ from app.engine.context import (
     model_follows,
     product_follows,
     states_fit,
+    takes_parts,
     word_after,
 )
 from app.engine.document import FieldDoc, Gap, split_words
@@ -414,28 +414,24 @@ class Engine:
         # coined one (Calatrava) does not; a character's name is the character before a toy
         # or figure where it opens its phrase (Stitch Plush Toy, 孙悟空手办: a Chinese name
         # stands alone wherever it is), not otherwise (Cross Stitch Kit, a Stitch Marker)
-        # a Chinese name's pinyin counts a product word glued after it, as the name does
-        # (jiafeimao书包 like 加菲猫书包)
-        han = not e.key.isascii() or e.role == Role.PINYIN
+        glued = _glued_to_han(e)
         toys_only = e.role == Role.SUBMARK and not self._coined(e)
-        if toys_only and not (e.brand.core_categories & CHARACTER_CATEGORIES and (han or _opens_phrase(doc, c.start))):
+        if toys_only and not (e.brand.core_categories & CHARACTER_CATEGORIES and (glued or _opens_phrase(doc, c.start))):
             return None
-        if han:
+        if glued:
             found = doc.remember(("product", c.end), lambda: han_product_follows(doc, c.end, self.categories))
-            if found is None or self.categories.is_product_word(e.key) or (toys_only and not found[1] & _CHARACTER_GOODS):
+            if found is None or self.categories.is_product_word(e.key):
                 return None
-            return found
-        # what follows first (remembered per place; most names are followed by no product word)
-        found = doc.remember(("product", c.end), lambda: product_follows(doc, c.end, self.categories))
-        if found is None:
-            return None
-        if not _capitalised(doc, c) or self.categories.is_product_word(e.surface.casefold()):
-            return None
-        if e.brand.name.isupper() and not doc.original[slice(*doc.orig_span(c.start, c.end))].isupper() \
-                and not _opens_phrase(doc, c.start):
-            # a brand written in capitals (MAN, SEAT) is not a word inside a phrase in title
-            # case (Iron Man, Single Seat Cars); first in its phrase it is (Puma Sneakers)
-            return None
+        else:
+            # what follows first (remembered per place; most names are followed by no product word)
+            found = doc.remember(("product", c.end), lambda: product_follows(doc, c.end, self.categories))
+            if found is None or not _capitalised(doc, c) or self.categories.is_product_word(e.surface.casefold()):
+                return None
+            if e.brand.name.isupper() and not doc.original[slice(*doc.orig_span(c.start, c.end))].isupper() \
+                    and not _opens_phrase(doc, c.start):
+                # a brand written in capitals (MAN, SEAT) is not a word inside a phrase in title
+                # case (Iron Man, Single Seat Cars); first in its phrase it is (Puma Sneakers)
+                return None
         if toys_only and not found[1] & _CHARACTER_GOODS:
             return None
         return found
@@ -483,14 +479,14 @@ class Engine:
         # the product word names the brand's own trade (for a franchise, merchandise too), and
         # the seller's category (if any) agrees
         if g.product and g.product[1] & trades and (not context.categories or context.categories & trades):
-            evidence.append(f"followed by '{g.product[0]}', a product it makes" if han or e.role == Role.PINYIN else
+            evidence.append(f"followed by '{g.product[0]}', a product it makes" if _glued_to_han(e) else
                             f"written with a capital before '{g.product[0]}', a product it makes")
         # a Chinese everyday word (英雄 hero, 小米 millet) or a loose reading (致悦, a Fiat model,
         # sounds like 紫悦 of My Little Pony) is taken for a name only in a category the seller
         # gave or the words show, not one guessed from other brands in the listing
         # a misspelt or suffixed everyday-word name (Elmar for Elmer) is not vouched for by
         # the category alone: it needs a product word, a model, another name of the brand
-        misread_everyday = c.weak and e.ordinary and not han and e.role != Role.PINYIN
+        misread_everyday = c.weak and e.ordinary and not _glued_to_han(e)
         if cats & (e.brand.category_set if han else e.brand.core_categories) and not (
                 han and (e.ordinary or c.weak) and context.from_brands) and not misread_everyday:
             if g.proper:
@@ -522,11 +518,10 @@ class Engine:
         if c.entry.ordinary:
             # a name of everyday words written as one word the owner's way (AllSaints, not
             # all saints) is the brand's name
-            surfaces = self.index.one_word_surfaces.get(c.entry.key)
-            if surfaces is None or c.match not in (MatchType.EXACT, MatchType.VARIANT):
+            if c.match not in (MatchType.EXACT, MatchType.VARIANT):
                 return True
             o0, o1 = doc.orig_span(c.start, c.end)
-            return doc.original[o0:o1] not in surfaces
+            return not self.index.written_as_one_word(c.entry.key, doc.original[o0:o1])
         if c.entry.bounds and doc.text[c.start:c.end] in self.dictionary:
             return True  # a name of several parts written as one everyday word: LiNing / lining
         if c.entry.bounds and c.match in (MatchType.EXACT, MatchType.VARIANT):
@@ -571,12 +566,12 @@ class Engine:
         usage = None
         severity = Severity.HIGH if c.score >= 0.84 else Severity.MEDIUM
         if e.ordinary and not c.disguised and not any(k in ev for ev in evidence for k in ("another", "model", "branded")) \
-                and text not in self.index.one_word_surfaces.get(e.key, ()):
+                and not self.index.written_as_one_word(e.key, text):
             severity = Severity.MEDIUM  # an ordinary word with only circumstantial evidence
         cue = None
         if doc.field != Field.SEARCH_TERMS:
             mark, tech = e.role == Role.SUBMARK, is_tech(b)
-            parts = bool(b.categories) and b.categories[0] in PARTS_TRADES
+            parts = takes_parts(b)
             cue = doc.remember(("cue", c.start, c.end, mark, tech, parts),
                                lambda: compatibility_cue(doc, c.start, c.end, is_product_mark=mark, tech=tech,
                                                          parts=parts))
@@ -677,6 +672,12 @@ _PREPARED = ("prepared",)
 _NO_GROUNDS = _Grounds(False, False, False, None, False, False, None, None)
 
 _FIELD_ORDER = {Field.TITLE: 0, Field.BULLETS: 1, Field.DESCRIPTION: 2, Field.SEARCH_TERMS: 3}
+
+
+def _glued_to_han(e) -> bool:
+    """Is the name read against Chinese text, its product word written straight after it: a
+    Chinese name, or a Chinese name's pinyin (jiafeimao书包 like 加菲猫书包)?"""
+    return not e.key.isascii() or e.role == Role.PINYIN
 
 
 def _opens_phrase(doc: FieldDoc, start: int) -> bool:

@@ -55,6 +55,11 @@ def test_fits_keeps_the_documented_cases(both) -> None:
     assert not ours.fits("三星级酒店", 0, 2)     # 三星|级: part of a longer word
     assert ours.fits("苹果手机壳", 0, 2)         # 苹果|手机: a compound of words
     assert ours.fits("耐克同款运动鞋", 0, 2)
+    # 乐|高手|办: a made-up name followed by a word of its own stands if asked as coined
+    assert not ours.fits("乐高手机壳", 0, 2)
+    assert ours.fits("乐高手机壳", 0, 2, coined=True)     # 乐高|手机壳
+    assert not ours.fits("忍耐克制", 1, 3, coined=True)   # the start is inside 忍耐
+    assert not ours.fits("美的确很好", 0, 2, coined=True)  # 美|的确: 确 alone follows 美的
 
 
 def test_pickled_boundaries_cut_the_same(both) -> None:

@@ -118,7 +118,8 @@ def fuzzy_depth(n: int) -> int:
 
 class BrandIndex:
     def __init__(self, brands: tuple[Brand, ...], *, common_words: frozenset[str], shape_file: Path,
-                 dictionary_words: frozenset[str] = frozenset(), rare_words: frozenset[str] = frozenset()) -> None:
+                 dictionary_words: frozenset[str] = frozenset(), rare_words: frozenset[str] = frozenset(),
+                 product_words: Collection[str] = ()) -> None:
         self.brands = brands
         self.by_id = {b.id: b for b in brands}
         self.common_words = common_words
@@ -219,7 +220,7 @@ class BrandIndex:
         # and those made up for the brand, no word of jieba's (红米, 小棕瓶): before a product
         # of the brand's trade they name its product (see Engine._coined)
         self.han_coined_marks = unknown_words(ordinary_marks)
-        self.boundaries = WordBoundaries(zh_words)
+        self.boundaries = WordBoundaries(zh_words + sorted(w for w in product_words if len(w) >= 2 and ALL_HAN_RE.fullmatch(w)))
         # Pinyin of Chinese names written in Latin letters (laolishi for 劳力士), unless that
         # spelling is an English word or already a Latin key of some brand.
         for key, entries in list(self.han.items()):

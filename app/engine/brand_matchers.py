@@ -610,7 +610,8 @@ class HanNameMatcher(BrandMatcher):
         # 威风 of the whole run's cut); only the text before it is asked about its start
         claimed = suffix == "同款" or (suffix in _LOOK_SUFFIXES and not all(e.ordinary for e in entries))
         window = run[:he - run_start] if claimed else run
-        if needs_boundary and not index.boundaries.fits(window, hs - run_start, he - run_start):
+        coined = kind is None and not any(e.ordinary for e in entries)
+        if needs_boundary and not index.boundaries.fits(window, hs - run_start, he - run_start, coined=coined):
             return []
         start, end = pos[hs], pos[he - 1] + 1
         o0, o1 = doc.orig_span(start, end)

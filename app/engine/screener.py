@@ -117,7 +117,8 @@ class Engine:
         self.lists = lists
         self.version = lists.version
         self.index = BrandIndex(lists.brands, common_words=resources.common_words, shape_file=resources.shape_file,
-                                dictionary_words=resources.dictionary_words, rare_words=resources.rare_words)
+                                dictionary_words=resources.dictionary_words, rare_words=resources.rare_words,
+                                product_words=[k for ks in resources.category_keywords.values() for k in ks])
         self.sensitive = SensitiveMatcher(lists.terms, lists.exemptions)
         self.categories = CategoryMap(resources.category_keywords)
         self.dictionary = resources.dictionary_words

@@ -31,6 +31,10 @@ POSITIVE = [
     ("乐高手办 城堡系列", None, "lego", MatchType.EXACT,
      "a made-up name before a product word: jieba's 乐|高手|办 cuts through it, 乐高|手办 reads"),
     ("樂高手办 城堡系列", None, "lego", MatchType.EXACT, "the same in its Traditional form"),
+    ("专柜 coach 女士单肩斜挎包 真皮", None, "coach", MatchType.EXACT,
+     "an English everyday-word name in Chinese text is a foreign word: a name, here in its trade"),
+    ("原装intel台式机主板cpu套装", None, "intel", MatchType.EXACT, "likewise, lower case as Chinese titles write it"),
+    ("日本代购snoopy印花儿童卫衣", None, "peanuts", MatchType.EXACT, "a character's name in Chinese text, on a print"),
     ("古馳 包包", None, "gucci", MatchType.EXACT, "Traditional form of the Chinese name"),
     ("香奈儿同款 链条包", None, "chanel", MatchType.DERIVATIVE, "name + 同款"),
     ("卡地亚风 手镯", None, "cartier", MatchType.DERIVATIVE, "name + 风"),
@@ -133,6 +137,8 @@ NEGATIVE = [
     ("Frozen peas 1kg", "Grocery", "frozen food"),
     ("三星级宾馆 毛巾", "家居", "三星级 is a hotel grade"),
     ("耐用 不锈钢 锅", "厨房", "耐用 means durable"),
+    ("essence精华液 补水保湿 面部", None, "an English product word in Chinese text stays one (essence, not the brand Essence)"),
+    ("鲜榨apple苹果汁 1L 整箱", None, "apple in Chinese text about juice: a foreign word, but not in Apple's trade"),
     ("忍耐克制 励志书法挂画", None, "忍耐|克制: a made-up name read across two words stands as neither"),
     ("潮鞋库里男鞋 篮球鞋", None, "库里 (the player) before 男鞋, a product word: not 库里南 (Cullinan) misheard"),
     ("新鲜 苹果 5斤", "生鲜", "fresh apples"),
@@ -351,3 +357,13 @@ def test_a_year_after_a_chinese_name_is_no_model(engine):
 def test_a_product_word_after_a_name_names_its_own_trade_only(engine):
     res = engine.screen(Listing(title="椰子纸尿裤 L码 超薄"))
     assert not [h for h in res.hits if h.brand and h.severity.value in ("high", "medium")], res.hits
+
+
+def test_two_letters_in_chinese_text_stay_ambiguous(engine):
+    # an everyday-word name in Chinese text is read as a foreign name (coach, intel), but
+    # two or three letters are as often an abbreviation: gm特卡 is a game-used card, even
+    # where a brand named beside it suggests categories
+    res = engine.screen(Listing(title="panini 欧洲杯球星卡 gm特卡 捷克队"))
+    brands = {h.brand.id for h in res.hits if h.brand and h.severity.value in ("high", "medium")}
+    assert "panini" in brands
+    assert "general-motors" not in brands

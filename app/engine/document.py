@@ -22,6 +22,7 @@ TOKEN_CHARS = "[0-9a-z\u00df-\u024f]"  # a word's characters, in folded text
 TOKEN_RE = re.compile(TOKEN_CHARS + "+")
 HAN_RE = re.compile(f"[{HAN_CLASS}]")
 ALL_HAN_RE = re.compile(f"[{HAN_CLASS}]+")
+ALL_HAN_CHARS_RE = re.compile(f"[{HAN_CLASS}]")
 
 
 class Gap(IntEnum):
@@ -159,6 +160,16 @@ class FieldDoc:
     def gap_text(self, k: int) -> str:
         """The folded text between token k and token k + 1."""
         return self.folded.text[self.ends[k]:self.starts[k + 1]]
+
+    @cached_property
+    def mostly_han(self) -> bool:
+        """Is the field Chinese text (no fewer Han characters than Latin letters)? Latin
+        words in it are foreign words, most often names, and their case tells nothing."""
+        if not self.has_han:
+            return False
+        text = self.folded.text
+        han = len(ALL_HAN_CHARS_RE.findall(text))
+        return han >= sum(1 for ch in text if "a" <= ch <= "z")
 
     @cached_property
     def has_han(self) -> bool:

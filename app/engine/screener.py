@@ -366,7 +366,11 @@ class Engine:
         case: an everyday word such as ring or boots, written as such)."""
         e = c.entry
         han = not e.key.isascii()
-        common = self._common_word(e)
+        # an English everyday word in Chinese text is a foreign word, most often a name
+        # (coach 斜挎包, intel 主板), unless it is a product word itself (polo衫); not two or
+        # three letters (gm特卡), which are as often abbreviations
+        common = self._common_word(e) and not (
+            not han and len(e.key) > 3 and doc.mostly_han and not self.categories.is_product_word(e.surface.casefold()))
         disguised = c.disguised and not c.weak
         self_evident = (e.brand.id, e.key) in self.index.self_evident
         model = doc.remember(("model", c.end, han), lambda: model_follows(doc, c.end, han=han))

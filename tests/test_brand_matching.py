@@ -35,6 +35,8 @@ POSITIVE = [
      "an English everyday-word name in Chinese text is a foreign word: a name, here in its trade"),
     ("原装intel台式机主板cpu套装", None, "intel", MatchType.EXACT, "likewise, lower case as Chinese titles write it"),
     ("日本代购snoopy印花儿童卫衣", None, "peanuts", MatchType.EXACT, "a character's name in Chinese text, on a print"),
+    ("原装 pioneer/先锋 蓝光影碟机", None, "pioneer", MatchType.EXACT,
+     "both names everyday words (pioneer, 先锋: vanguard), the player a product of its trade"),
     ("古馳 包包", None, "gucci", MatchType.EXACT, "Traditional form of the Chinese name"),
     ("香奈儿同款 链条包", None, "chanel", MatchType.DERIVATIVE, "name + 同款"),
     ("卡地亚风 手镯", None, "cartier", MatchType.DERIVATIVE, "name + 风"),

@@ -15,7 +15,8 @@ _RESET = "\033[0m"
 
 def _listing_from_json(obj: dict, line: int) -> Listing:
     if not isinstance(obj, dict):
-        raise ValueError(f"line {line}: expected a JSON object")
+        # a bad input line, reported with its number by the caller (which catches TypeError too)
+        raise TypeError(f"line {line}: expected a JSON object")
     bullets = obj.get("bullets") or []
     if isinstance(bullets, str):
         bullets = [bullets]

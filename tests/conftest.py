@@ -44,7 +44,8 @@ class Server:
         env.setdefault("PRESCREEN_ENGINE_CACHE_DIR", ENGINE_CACHE)
         full_env = dict(os.environ, **env)
         # the server's output goes to a file (a pipe nobody reads could fill up and stall it)
-        self.log = tempfile.NamedTemporaryFile(prefix="prescreen-server-", suffix=".log", delete=False)
+        # open for the server's lifetime, closed in stop()
+        self.log = tempfile.NamedTemporaryFile(prefix="prescreen-server-", suffix=".log", delete=False)  # noqa: SIM115
         self.proc = subprocess.Popen(
             [sys.executable, "-m", "uvicorn", "--factory", "app.api.main:app_factory",
              "--host", "127.0.0.1", "--port", str(self.port), "--log-level", "warning"],

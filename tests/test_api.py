@@ -149,12 +149,11 @@ def test_batch_body_must_have_listings(client):
 
 def test_batch_ndjson_streams_one_result_per_line(server):
     listings = [{"id": str(i), "title": t} for i, t in enumerate(["Nkie shoes", "cotton socks", "耐克同款 跑鞋"])]
-    with httpx.Client(base_url=server.url, timeout=30) as c:
-        with c.stream("POST", "/v1/screen/batch", json={"listings": listings},
-                      headers={"accept": "application/x-ndjson"}) as r:
-            assert r.status_code == 200
-            assert r.headers["content-type"].startswith("application/x-ndjson")
-            lines = [json.loads(line) for line in r.iter_lines() if line]
+    with httpx.Client(base_url=server.url, timeout=30) as c, c.stream(
+            "POST", "/v1/screen/batch", json={"listings": listings}, headers={"accept": "application/x-ndjson"}) as r:
+        assert r.status_code == 200
+        assert r.headers["content-type"].startswith("application/x-ndjson")
+        lines = [json.loads(line) for line in r.iter_lines() if line]
     assert [x["id"] for x in lines] == ["0", "1", "2"]
     assert lines[0]["verdict"] == "block" and lines[1]["verdict"] == "pass"
 

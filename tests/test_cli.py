@@ -11,7 +11,7 @@ def run(*args: str, env: dict[str, str] | None = None) -> subprocess.CompletedPr
     import os
 
     return subprocess.run([sys.executable, "-m", "app.cli", *args], cwd=ROOT, capture_output=True, text=True,
-                          timeout=120, env=dict(os.environ, **(env or {})))
+                          check=False, timeout=120, env=dict(os.environ, **(env or {})))
 
 
 def test_lists_import_and_export_work_on_the_store(tmp_path):

@@ -13,6 +13,7 @@ import threading
 import time
 from http.server import BaseHTTPRequestHandler, HTTPServer
 from pathlib import Path
+from typing import ClassVar
 
 import httpx
 import pytest
@@ -230,7 +231,7 @@ def test_cancel_and_row_limit(api):
 
 
 class _Receiver(BaseHTTPRequestHandler):
-    calls: list[tuple[dict, bytes, int]] = []
+    calls: ClassVar[list[tuple[dict, bytes, int]]] = []
     fail_first = 1
 
     def do_POST(self) -> None:

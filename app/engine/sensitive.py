@@ -214,9 +214,7 @@ def _bounded(text: str, start: int, end: int, key: str) -> bool:
     """Latin keys stand as whole words; Chinese keys may sit inside Chinese text."""
     if _latin_alnum(key[0]) and start > 0 and _latin_alnum(text[start - 1]):
         return False
-    if _latin_alnum(key[-1]) and end < len(text) and _latin_alnum(text[end]):
-        return False
-    return True
+    return not (_latin_alnum(key[-1]) and end < len(text) and _latin_alnum(text[end]))
 
 
 def _exempted(spans, start: int, end: int, category: str) -> bool:

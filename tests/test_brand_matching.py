@@ -353,6 +353,8 @@ def test_names_inside_the_sellers_own_brand_are_not_reported(engine):
     ("酒店用品 茶几 世界杯纪念", set(), {"beverages", "food", "drinkware"},
      "酒店 hotel, 茶几 coffee table, 世界杯 World Cup hold product keywords and name no product"),
     ("真皮钱包 男士", {"bags"}, set(), "a product word of its own that holds 包 keeps its category"),
+    ("Replacement Laptop Battery, 6 cell", {"computers"}, {"automotive"},
+     "a Latin keyword inside a longer one is that one's too: battery in laptop battery is no car battery"),
 ])
 def test_listing_categories_read_the_longest_product_word(engine, text, expected, absent, why):
     found = engine.categories.categories(text)
@@ -380,3 +382,17 @@ def test_two_letters_in_chinese_text_stay_ambiguous(engine):
     brands = {h.brand.id for h in res.hits if h.brand and h.severity.value in ("high", "medium")}
     assert "panini" in brands
     assert "general-motors" not in brands
+
+
+@pytest.mark.parametrize("title,present,absent,why", [
+    ("Rubber Car Mat for Honda Brio, black", {"honda"}, {"brio"},
+     "a word straight after a carmaker's name in a car listing is its model, not the toy-train brand"),
+    ("Maruti Baleno Seat Covers, set of 5", {"maruti-suzuki"}, {"baleno"}, "likewise, not the clothing brand"),
+    ("Lamborghini Diablo 1:18 diecast model car", {"lamborghini"}, {"diablo"}, "a scale model: likewise, not the game"),
+    ("Honda Repsol RC213V 1:12 diecast model", {"honda", "repsol"}, set(),
+     "a motoring brand after a carmaker is a sponsor, named in its own right"),
+    ("Brio wooden railway starter set", {"brio"}, set(), "with no carmaker before it, Brio is the toy brand"),
+])
+def test_a_carmakers_model_is_not_another_brand(engine, title, present, absent, why):
+    ids = {h.brand.id for h in engine.screen(Listing(title=title)).hits if h.brand and h.severity.value in ("high", "medium")}
+    assert present <= ids and not ids & absent, (why, ids)

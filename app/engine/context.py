@@ -127,9 +127,9 @@ class CategoryMap:
                 continue
             hits.append((start, end, key))
         for start, end, key in hits:
-            # a Chinese keyword inside a longer one is that one's (裤 in 纸尿裤, diapers; 包
-            # in 包邮, free shipping, which names no product: see NO_PRODUCT)
-            if len(hits) > 1 and not key.isascii() and any(
+            # a keyword inside a longer one is that one's (裤 in 纸尿裤, diapers; 包 in 包邮,
+            # free shipping, which names no product: see NO_PRODUCT; battery in laptop battery)
+            if len(hits) > 1 and any(
                     a <= start and end <= b and b - a > end - start for a, b, _ in hits):
                 continue
             found |= self._cats[key]

@@ -296,6 +296,9 @@ class Engine:
                 cats |= b.core_categories
         context = ListingContext(cats, cats | text_cats, from_brands=guessed)
 
+        # a listing about vehicles or their scale models, where a carmaker's name is followed by its model
+        # (as the seller's category or the words say, not as guessed from the brands named)
+        vehicles = bool((self.categories.categories(listing.category) | text_cats) & _VEHICLE_GOODS)
         hits: list[Hit] = []
         for seg, doc, cands, prep in zip(segments, docs, per_doc, preps):
             kept: list[tuple[Candidate, list[str]]] = []
@@ -307,6 +310,8 @@ class Engine:
                     continue
                 if unit:
                     continue  # a short name after a number is a unit: 1.5 HP
+                if vehicles and _model_of_carmaker(doc, c, prep.near):
+                    continue  # Honda Brio, Maruti Baleno, Ford Escort: the carmaker's model
                 evidence = self._evidence(doc, c, grounds, plain, context, prep.near, names_seen) if ambiguous else []
                 if evidence is None:
                     continue
@@ -677,6 +682,29 @@ _PREPARED = ("prepared",)
 _NO_GROUNDS = _Grounds(False, False, False, None, False, False, None, None)
 
 _FIELD_ORDER = {Field.TITLE: 0, Field.BULLETS: 1, Field.DESCRIPTION: 2, Field.SEARCH_TERMS: 3}
+
+
+_VEHICLE_GOODS = frozenset({"automotive", "toys"})
+_MOTORING = frozenset({"automotive", "sports"})
+
+
+def makes_vehicles(brand: Brand) -> bool:
+    """A maker of vehicles or their parts: first trade automotive, vehicles (Nice class 12)
+    among its goods."""
+    return brand.categories[:1] == ("automotive",) and 12 in brand.nice_classes
+
+
+def _model_of_carmaker(doc: FieldDoc, c: Candidate, near: list) -> bool:
+    """In a listing about vehicles or scale models: is the candidate one word written
+    straight after a vehicle maker's plain name (one space between), its own brand in no
+    motoring trade? Then it names the maker's model: Honda Brio (not the toy trains),
+    Maruti Baleno (not the clothes), Lamborghini Diablo (not the game). Not a sponsor or
+    a series, motoring brands themselves (Honda Repsol, Ferrari Formula 1)."""
+    e = c.entry
+    if e.brand.category_set & _MOTORING or not e.key.isascii() or e.words != 1:
+        return False
+    return any(e0 < c.start and doc.text[e0:c.start] == " " and other.id != c.entry.brand.id
+               and makes_vehicles(other) for _s0, e0, other in near)
 
 
 def _glued_to_han(e) -> bool:

@@ -77,6 +77,15 @@ _MODEL = re.compile(r"^(?=[a-z]*\d)[a-z0-9]{1,12}$")
 _NO_CATEGORIES: frozenset[str] = frozenset()
 
 
+def _word_ends(t: str, i: int) -> bool:
+    """Does a Latin word end at t[i], or after a plural ending there (s, es)?"""
+    for tail in ("", "s", "es"):
+        j = i + len(tail)
+        if t.startswith(tail, i) and (j >= len(t) or not (t[j].isascii() and t[j].isalnum())):
+            return True
+    return False
+
+
 class CategoryMap:
     """Maps a seller's free-text category (English or Chinese), or the product words of a
     sentence of title or bullets, to product category ids: one Aho-Corasick pass over the
@@ -123,7 +132,10 @@ class CategoryMap:
         for end, key in self._ac.iter(t):
             start = end - len(key) + 1
             # Latin keywords start at a word start ("cases" finds "case", "showcase" does not)
+            # and end at a word end but for a plural ending ("card" and "Carribean" hold no "car")
             if key[0].isascii() and key[0].isalnum() and start > 0 and t[start - 1].isascii() and t[start - 1].isalnum():
+                continue
+            if key[-1].isascii() and key[-1].isalnum() and not _word_ends(t, end + 1):
                 continue
             hits.append((start, end, key))
         for start, end, key in hits:

@@ -298,7 +298,8 @@ class Engine:
 
         # a listing about vehicles or their scale models, where a carmaker's name is followed by its model
         # (as the seller's category or the words say, not as guessed from the brands named)
-        vehicles = bool((self.categories.categories(listing.category) | text_cats) & _VEHICLE_GOODS)
+        read_cats = self.categories.categories(listing.category) | text_cats
+        vehicles = bool(read_cats & _VEHICLE_GOODS)
         hits: list[Hit] = []
         for seg, doc, cands, prep in zip(segments, docs, per_doc, preps):
             kept: list[tuple[Candidate, list[str]]] = []
@@ -312,6 +313,9 @@ class Engine:
                     continue  # a short name after a number is a unit: 1.5 HP
                 if vehicles and _model_of_carmaker(doc, c, prep.near):
                     continue  # Honda Brio, Maruti Baleno, Ford Escort: the carmaker's model
+                if read_cats and c.match in _LOOSE_READINGS and c.entry.key.isascii() \
+                        and not read_cats & (c.entry.brand.category_set | self._trades(c.entry.brand)):
+                    continue  # a word one letter or one sound from a name, on goods of none of its trades
                 evidence = self._evidence(doc, c, grounds, plain, context, prep.near, names_seen) if ambiguous else []
                 if evidence is None:
                     continue
@@ -685,6 +689,7 @@ _FIELD_ORDER = {Field.TITLE: 0, Field.BULLETS: 1, Field.DESCRIPTION: 2, Field.SE
 
 
 _VEHICLE_GOODS = frozenset({"automotive", "toys"})
+_LOOSE_READINGS = frozenset({MatchType.FUZZY, MatchType.HOMOPHONE})
 _MOTORING = frozenset({"automotive", "sports"})
 
 

@@ -54,6 +54,7 @@ from app.engine.models import (
     MatchType,
     Screening,
     Severity,
+    Tier,
     Usage,
     Verdict,
 )
@@ -313,8 +314,14 @@ class Engine:
                     continue  # a short name after a number is a unit: 1.5 HP
                 if vehicles and _model_of_carmaker(doc, c, prep.near):
                     continue  # Honda Brio, Maruti Baleno, Ford Escort: the carmaker's model
-                if read_cats and c.match in _LOOSE_READINGS and c.entry.key.isascii() \
-                        and not read_cats & (c.entry.brand.category_set | self._trades(c.entry.brand)):
+                if c.match == MatchType.VARIANT and _POSSESSIVE.fullmatch(surface) and not _POSSESSIVE.search(
+                        c.entry.surface) and surface[:-2] in self.dictionary:
+                    continue  # King's, Bull's: an everyday word's possessive, not Kings, Bulls (Smiffy's is Smiffys)
+                if c.match == MatchType.VARIANT and read_cats and self._everyday_words(surface) and not read_cats & (
+                        c.entry.brand.category_set | self._trades(c.entry.brand)):
+                    continue  # everyday words read as one name (cat-eye sunglasses, a red top) off its trades
+                if c.match in _LOOSE_READINGS and c.entry.key.isascii() and not _loose_reading_fits(
+                        c.entry.brand, read_cats, self._trades(c.entry.brand)):
                     continue  # a word one letter or one sound from a name, on goods of none of its trades
                 evidence = self._evidence(doc, c, grounds, plain, context, prep.near, names_seen) if ambiguous else []
                 if evidence is None:
@@ -328,6 +335,11 @@ class Engine:
                     suppressed.append((shift([self._brand_hit(doc, c, evidence, authorized)], seg.base)[0],
                                        {"kind": "own_brand", "brand": listing.brand}))
         return hits
+
+    def _everyday_words(self, surface: str) -> bool:
+        """Is the text two words or more, each an everyday English word (cat-eye, red top)?"""
+        parts = [p for p in _NOT_ALNUM.split(surface) if p]
+        return len(parts) > 1 and all(len(p) > 1 and p in self.dictionary for p in parts)
 
     def _own_brands(self, seller_brand: str) -> frozenset[str]:
         """Brands the seller's own brand field names: by any of their names, or a name the
@@ -690,7 +702,20 @@ _FIELD_ORDER = {Field.TITLE: 0, Field.BULLETS: 1, Field.DESCRIPTION: 2, Field.SE
 
 _VEHICLE_GOODS = frozenset({"automotive", "toys"})
 _LOOSE_READINGS = frozenset({MatchType.FUZZY, MatchType.HOMOPHONE})
+# a word's possessive ending (King's), which a name ending in s (Kings) is not written with
+_POSSESSIVE = re.compile(r"[^\W\d_]+['’`]s", re.IGNORECASE)
 _MOTORING = frozenset({"automotive", "sports"})
+
+
+def _loose_reading_fits(brand: Brand, read_cats: frozenset[str], trades: frozenset[str]) -> bool:
+    """May a typo or sound-alike of the brand's Latin name be reported in a listing of these
+    categories (the seller's or read from its words)? Not on goods of none of its trades
+    (Nivia t-shirts are not Nivea's). A brand of the standard tier, seldom counterfeited,
+    also needs the listing to name goods of its main trades: a word one letter from a
+    little-known name is most often another little-known name (Suma, Peco, Santas)."""
+    if brand.tier == Tier.FAMOUS:
+        return not read_cats or bool(read_cats & (brand.category_set | trades))
+    return bool(read_cats & (brand.core_categories | trades))
 
 
 def makes_vehicles(brand: Brand) -> bool:

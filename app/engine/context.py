@@ -180,6 +180,10 @@ _COMPATIBLE_AFTER = re.compile(r"[\s\-]*compatible\b")
 _NOT_HAN_AFTER = re.compile(r"[\s0-9a-z\-]")
 
 
+# a word of two capitals or more, one space before a name
+_CAPS_WORD_BEFORE = re.compile(r"(?<![A-Za-z])[A-Z]{2,} $")
+
+
 def model_follows(doc: FieldDoc, end: int, *, han: bool = False) -> bool:
     """A model designation right after the name: S24, V11, 15 Pro, XPS 13, OLED; for a
     Chinese name only one that is written straight after it (小米14, 苹果15pro)."""
@@ -430,9 +434,13 @@ _HAN_AFTER = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fffa-z]{1,6}")
 
 
 def emphasised(doc: FieldDoc, start: int, end: int) -> bool:
-    """Written in capitals while the field itself is not shouting."""
+    """Written in capitals while the field itself is not shouting, nor the words before it
+    (ANT MAN: a phrase in capitals, not the name MAN set apart)."""
     o0, o1 = doc.orig_span(start, end)
     s = doc.original[o0:o1]
-    return len(s) >= 3 and s.isupper() and doc.caps_share < 0.5
+    if not (len(s) >= 3 and s.isupper() and doc.caps_share < 0.5):
+        return False
+    before = _CAPS_WORD_BEFORE.search(doc.original, 0, o0)
+    return before is None
 
 

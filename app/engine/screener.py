@@ -336,6 +336,17 @@ class Engine:
                                        {"kind": "own_brand", "brand": listing.brand}))
         return hits
 
+    def _surname_follows(self, doc: FieldDoc, c: Candidate) -> bool:
+        """Is the name written with a capital and followed, after one space, by a capitalised
+        word that is no English word, product word or listed name (Hugo Chavez, Liz Lange)?"""
+        o0, o1 = doc.orig_span(c.start, c.end)
+        m = _NEXT_NAME.match(doc.original, o1)
+        if m is None or not doc.original[o0:o0 + 1].isupper():
+            return False
+        word = m.group(1).casefold()
+        return (word not in self.dictionary and not self.categories.is_product_word(word)
+                and word not in self.index.latin)
+
     def _everyday_words(self, surface: str) -> bool:
         """Is the text two words or more, each an everyday English word (cat-eye, red top)?"""
         parts = [p for p in _NOT_ALNUM.split(surface) if p]
@@ -373,7 +384,7 @@ class Engine:
         return _Prepared(
             ambiguous=tuple(ambiguous),
             grounds=grounds,
-            unit=tuple(self._short(c) and doc.text[:c.start].rstrip()[-1:].isdigit() for c in cands),
+            unit=tuple(self._short(c) and _AFTER_QUANTITY.search(doc.text, 0, c.start) is not None for c in cands),
             surfaces=tuple(surfaces),
             near=[(c.start, c.end, c.entry.brand) for c in plain],
             plain={c.entry.brand.id for c in plain},
@@ -402,6 +413,8 @@ class Engine:
             # 现代简约 modern minimalist, 现代小孩餐椅 in a sentence of 美式圆桌 and 中式餐椅: the
             # everyday word names a style, whatever the trade
             proper = False
+        if proper and not han and _first_name_of(e) and self._surname_follows(doc, c):
+            proper = False  # a first name and another surname: Hugo Chavez is someone, not Hugo (Boss)
         # capitals count only for a name that is no proper name (see _evidence)
         capitals = not proper and emphasised(doc, c.start, c.end)
         product = self._product_named(doc, c)
@@ -702,6 +715,10 @@ _FIELD_ORDER = {Field.TITLE: 0, Field.BULLETS: 1, Field.DESCRIPTION: 2, Field.SE
 
 _VEHICLE_GOODS = frozenset({"automotive", "toys"})
 _LOOSE_READINGS = frozenset({MatchType.FUZZY, MatchType.HOMOPHONE})
+# a number, or a quantity with its unit (12v, 1.5a), right before a short name: 1.5 HP, 12v DC
+_AFTER_QUANTITY = re.compile(r"\d(?:(?!st|nd|rd|th)[a-z]{1,2})?\s*$")
+# a capitalised word of letters straight after a name, one space between (Hugo Chavez)
+_NEXT_NAME = re.compile(r" ([A-Z][a-z]{2,})\b")
 # a word's possessive ending (King's), which a name ending in s (Kings) is not written with
 _POSSESSIVE = re.compile(r"[^\W\d_]+['’`]s", re.IGNORECASE)
 _MOTORING = frozenset({"automotive", "sports"})
@@ -735,6 +752,14 @@ def _model_of_carmaker(doc: FieldDoc, c: Candidate, near: list) -> bool:
         return False
     return any(e0 < c.start and doc.text[e0:c.start] == " " and other.id != c.entry.brand.id
                and makes_vehicles(other) for _s0, e0, other in near)
+
+
+def _first_name_of(e) -> bool:
+    """Is the entry a one-word alias that is the first word of its brand's two-word name,
+    the name of a person (Hugo of Hugo Boss, Kate of Kate Spade)?"""
+    parts = e.brand.name.split()
+    return (e.words == 1 and len(parts) == 2 and parts[0].istitle() and parts[0].isalpha()
+            and parts[0].casefold() == e.surface.casefold())
 
 
 def _glued_to_han(e) -> bool:

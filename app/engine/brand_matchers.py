@@ -399,8 +399,11 @@ class RepeatedLetterMatcher(TokenMatcher):
         if len(t) < 5 or not t.isalpha() or t in index.latin or t in index.real_words:
             return ()
         weak = t in index.rare_words
+        # a doubled letter of a short name written once is a letter dropped, which a name of
+        # six letters or fewer is not read through (Momin, a given name, is not Moomin)
         return tuple((e, MatchType.VARIANT, 0.9, (f"repeated letters of {e.surface!r} changed",), True, weak or e.ordinary)
-                     for key in index.collapsed.get(collapse_repeats(t), ()) for e in index.latin[key])
+                     for key in index.collapsed.get(collapse_repeats(t), ()) if not len(t) < len(key) <= 6
+                     for e in index.latin[key])
 
 
 class NamePartMatcher(TokenMatcher):

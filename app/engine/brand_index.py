@@ -239,8 +239,11 @@ class BrandIndex:
                 continue
             if any(e.words > 1 for e in entries):
                 continue  # (their words: see _index_parts)
-            if all(e.role == Role.SUBMARK for e in entries) and len(key) < 7:
-                continue  # short model and character names: too many real words lie one letter away
+            if all(e.role == Role.SUBMARK for e in entries) and len(key) < 7 and not any(
+                    _camel_case(e.surface) for e in entries):
+                # short model and character names: too many real words lie one letter away;
+                # not those made up in camel case (iPhone, iPad, AirPods), which no word is near
+                continue
             if len(key) <= 4 and all(e.surface.isupper() for e in entries):
                 continue  # acronyms (FIFA, HOKA) are spelled out, not misspelled or sounded alike
             if len(key) >= 5 and key.isalpha():
@@ -530,6 +533,13 @@ class BrandIndex:
 _PART_NAMES_LOOSE = 8  # a word of more names than this is not read as a typo or sound-alike
 _PART_NAMES_MAX = 48  # a word of more names than this is read only as written (see _index_parts)
 _MARK_TABLES = ("latin", "han", "mixed", "sound", "shape")
+def _camel_case(surface: str) -> bool:
+    """A one-word name with a capital after its first letter, after a lower-case one
+    (iPhone, AirPods, MacBook; not LEGO, not Air Max)."""
+    return " " not in surface and surface.isalpha() and any(
+        a.islower() and b.isupper() for a, b in zip(surface, surface[1:]))
+
+
 _STRING_TABLES = ("fuzzy_last", "fuzzy_penult", "fuzzy_ends", "phonetic", "collapsed", "name_exceptions")
 
 

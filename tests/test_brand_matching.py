@@ -38,6 +38,7 @@ POSITIVE = [
     ("Lou1s Vu1tton monogram wallet", None, "louis-vuitton", MatchType.VARIANT,
      "every word of a name of several in leetspeak, not only one"),
     ("C4nada G00se expedition parka", None, "canada-goose", MatchType.VARIANT, "likewise, 4 for a and 0 for o"),
+    ("Ray Bann polarised sunglasses", None, "ray-ban", MatchType.VARIANT, "a letter doubled in one word of a name of two"),
     ("iPhoen 15 screen protector, tempered glass", None, "apple", MatchType.FUZZY,
      "a made-up product line in camel case (iPhone) is indexed for typos though short"),
     ("Nivia body lotion 400ml, deep moisture", None, "nivea", None,

@@ -422,6 +422,9 @@ class NamePartMatcher(TokenMatcher):
         if not t.isalpha():
             read = unleet(t, parts) if sum(c.isalpha() for c in t) >= 2 else None
             return () if read is None else ((read[0], MatchType.VARIANT, 0.93, read[1]),)
+        single = collapse_repeats(t)
+        if single != t and single in parts:  # Ray Bann, Calvin Kleinn: a letter doubled
+            return ((single, MatchType.VARIANT, 0.9, f"a doubled letter of {single!r} read once"),)
         if not 4 <= len(t) <= index.max_fuzzy_len:
             return ()
         # as for one-word names (FuzzyMatcher, PhoneticMatcher): a name's word of six letters

@@ -174,6 +174,8 @@ NEGATIVE = [
     ("Momin Libas solid abaya, black", None,
      "a short name's doubled letter written once (Moomin as Momin) is a letter dropped, not read through"),
     ("Riot Jeans casual printed women's top", None, "Riot Games' trade is games, not jeans"),
+    ("人民英雄纪念碑 模型 摆件", None, "英雄 (hero; Hero pens) on a monument model: a pen maker makes no toys"),
+    ("Boggle word game, 1996 edition by PARKER", "Toys", "Parker the pen maker makes no games (Parker Brothers does)"),
     ("Stanley claw hammer, 16 oz, fibreglass handle", None,
      "Stanley of the list makes drinkware: a hammer is another trade (Stanley tools is another owner)"),
     ("金号纯棉毛巾 柔软吸水", None, "金号 (a towel maker) only sounds like 金豪, a pen maker, on a towel"),

@@ -176,6 +176,7 @@ NEGATIVE = [
     ("Riot Jeans casual printed women's top", None, "Riot Games' trade is games, not jeans"),
     ("人民英雄纪念碑 模型 摆件", None, "英雄 (hero; Hero pens) on a monument model: a pen maker makes no toys"),
     ("Boggle word game, 1996 edition by PARKER", "Toys", "Parker the pen maker makes no games (Parker Brothers does)"),
+    ("Intex Explorer Pro 100 inflatable boat", "Toys", "Pro alone is no FootJoy mark (its line is Pro SL)"),
     ("Stanley claw hammer, 16 oz, fibreglass handle", None,
      "Stanley of the list makes drinkware: a hammer is another trade (Stanley tools is another owner)"),
     ("金号纯棉毛巾 柔软吸水", None, "金号 (a towel maker) only sounds like 金豪, a pen maker, on a towel"),
@@ -427,4 +428,18 @@ def test_two_letters_in_chinese_text_stay_ambiguous(engine):
 ])
 def test_a_carmakers_model_is_not_another_brand(engine, title, present, absent, why):
     ids = {h.brand.id for h in engine.screen(Listing(title=title)).hits if h.brand and h.severity.value in ("high", "medium")}
+    assert present <= ids and not ids & absent, (why, ids)
+
+
+@pytest.mark.parametrize("title,category,present,absent,why", [
+    ("Harry Potter Figures - George playing Quidditch", "Characters & Brands > Harry Potter > Toys",
+     {"harry-potter"}, {"peppa-pig"},
+     "a character's everyday name (George) where another franchise is named is that franchise's, not Peppa Pig's"),
+    ("Thomas & Friends Trackmaster Ryan Engine", "Toys", {"thomas-and-friends"}, {"kakao-friends"},
+     "likewise Ryan, a Thomas engine, not Kakao Friends' bear"),
+    ("Peppa Pig George plush, 20cm", "Toys", {"peppa-pig"}, set(), "the franchise's own character beside it still counts"),
+])
+def test_a_characters_everyday_name_belongs_to_the_franchise_named(engine, title, category, present, absent, why):
+    res = engine.screen(Listing(title=title, category=category))
+    ids = {h.brand.id for h in res.hits if h.brand and h.severity.value in ("high", "medium")}
     assert present <= ids and not ids & absent, (why, ids)

@@ -528,13 +528,23 @@ class Engine:
         misread_everyday = c.weak and e.ordinary and not _glued_to_han(e)
         if cats & (e.brand.category_set if han else e.brand.core_categories) and not (
                 han and (e.ordinary or c.weak) and context.from_brands) and not misread_everyday:
-            if g.proper:
+            if g.proper and not (e.role == Role.SUBMARK and self._other_franchise_named(e.brand, plain)):
                 # a proper name in the brand's own field: a character (Elsa) or the brand itself;
-                # a product-line name alone (Maya, Kelly) needs more
+                # a product-line name alone (Maya, Kelly) needs more; a character's everyday
+                # name where another franchise is named is that one's (Thomas & Friends' Ryan)
                 evidence.append("a name, not a common word, in a category the brand mainly sells in")
             elif g.emphasised:
                 evidence.append("written in capitals, in a category the brand mainly sells in")
         return evidence or None
+
+    def _other_franchise_named(self, brand: Brand, plain: set[str]) -> bool:
+        """Does the listing name plainly another franchise: a brand of entertainment with
+        characters or lines of its own (Thomas & Friends, Harry Potter; not Hasbro)?"""
+        for i in plain:
+            other = self.index.by_id[i]
+            if i != brand.id and "entertainment" in other.categories and other.submarks:
+                return True
+        return False
 
     @staticmethod
     def _trades(brand: Brand) -> frozenset[str]:

@@ -177,6 +177,8 @@ NEGATIVE = [
     ("人民英雄纪念碑 模型 摆件", None, "英雄 (hero; Hero pens) on a monument model: a pen maker makes no toys"),
     ("Boggle word game, 1996 edition by PARKER", "Toys", "Parker the pen maker makes no games (Parker Brothers does)"),
     ("Intex Explorer Pro 100 inflatable boat", "Toys", "Pro alone is no FootJoy mark (its line is Pro SL)"),
+    ("St. Patrick's Day party decorations, shamrock confetti", "Party Supplies",
+     "a name after St. is a saint's (the day named after him), not SpongeBob's Patrick"),
     ("Stanley claw hammer, 16 oz, fibreglass handle", None,
      "Stanley of the list makes drinkware: a hammer is another trade (Stanley tools is another owner)"),
     ("金号纯棉毛巾 柔软吸水", None, "金号 (a towel maker) only sounds like 金豪, a pen maker, on a towel"),

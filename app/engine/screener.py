@@ -312,6 +312,8 @@ class Engine:
                     continue
                 if unit:
                     continue  # a short name after a number is a unit: 1.5 HP
+                if _SAINT_BEFORE.search(doc.original, 0, doc.orig_span(c.start, c.end)[0]):
+                    continue  # St. Patrick's Day, Saint George: a saint, not a character
                 if vehicles and _model_of_carmaker(doc, c, prep.near):
                     continue  # Honda Brio, Maruti Baleno, Ford Escort: the carmaker's model
                 if c.match == MatchType.VARIANT and _POSSESSIVE.fullmatch(surface) and not _POSSESSIVE.search(
@@ -725,6 +727,8 @@ _FIELD_ORDER = {Field.TITLE: 0, Field.BULLETS: 1, Field.DESCRIPTION: 2, Field.SE
 
 _VEHICLE_GOODS = frozenset({"automotive", "toys"})
 _LOOSE_READINGS = frozenset({MatchType.FUZZY, MatchType.HOMOPHONE})
+# "St." or "Saint" right before a name: a saint (and the day, town or church named after one)
+_SAINT_BEFORE = re.compile(r"\b(?:St\.?|ST\.|Saint|SAINT) $")
 # a number, or a quantity with its unit (12v, 1.5a), right before a short name: 1.5 HP, 12v DC
 _AFTER_QUANTITY = re.compile(r"\d(?:(?!st|nd|rd|th)[a-z]{1,2})?\s*$")
 # a capitalised word of letters straight after a name, one space between (Hugo Chavez)

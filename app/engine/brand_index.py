@@ -9,6 +9,7 @@ import re
 from array import array
 from collections import defaultdict
 from collections.abc import Collection
+from itertools import pairwise
 from pathlib import Path
 from typing import Any, NamedTuple, TypeVar
 
@@ -533,15 +534,14 @@ class BrandIndex:
 _PART_NAMES_LOOSE = 8  # a word of more names than this is not read as a typo or sound-alike
 _PART_NAMES_MAX = 48  # a word of more names than this is read only as written (see _index_parts)
 _MARK_TABLES = ("latin", "han", "mixed", "sound", "shape")
+_STRING_TABLES = ("fuzzy_last", "fuzzy_penult", "fuzzy_ends", "phonetic", "collapsed", "name_exceptions")
+
+
 def _camel_case(surface: str) -> bool:
     """A one-word name with a capital after its first letter, after a lower-case one
     (iPhone, AirPods, MacBook; not LEGO, not Air Max)."""
     return " " not in surface and surface.isalpha() and any(
-        a.islower() and b.isupper() for a, b in zip(surface, surface[1:]))
-
-
-_STRING_TABLES = ("fuzzy_last", "fuzzy_penult", "fuzzy_ends", "phonetic", "collapsed", "name_exceptions")
-
+        a.islower() and b.isupper() for a, b in pairwise(surface))
 
 def _settled(table: dict[_K, Collection[_V]], shared: dict[tuple[int, ...], tuple], *,
              sort: bool = False) -> dict[_K, tuple[_V, ...]]:

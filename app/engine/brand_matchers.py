@@ -453,10 +453,11 @@ class NamePartMatcher(TokenMatcher):
                 found = cache[word] = self._answer(word, index)
             return found
 
-        def stands_for(word: str, w: str, q: int, p: int) -> bool:
-            # the name's other words as written, or (after the disguised one) in leetspeak
-            # too: Lou1s Vu1tton; a word read only loosely (a typo) is read alone
-            return word == w or (q > p and any(r[0] == w and r[1] == MatchType.VARIANT for r in readings(word)))
+        def stands_for(word: str, w: str, q: int, p: int, match: MatchType) -> bool:
+            # the name's other words as written, or, after a word in leetspeak, in leetspeak
+            # too (Lou1s Vu1tton); a word read loosely (a typo) is read with the others as written
+            return word == w or (match == MatchType.VARIANT and q > p and any(
+                r[0] == w and r[1] == MatchType.VARIANT for r in readings(word)))
 
         for i, word in enumerate(words):
             for part, match, score, why in readings(word):
@@ -466,11 +467,8 @@ class NamePartMatcher(TokenMatcher):
                         continue
                     if any(gaps[k] == Gap.BREAK for k in range(first, last)):
                         continue
-                    if not all(stands_for(words[first + q], w, q, p) for q, w in enumerate(name_words) if q != p):
+                    if not all(stands_for(words[first + q], w, q, p, match) for q, w in enumerate(name_words) if q != p):
                         continue
-                    if match != MatchType.VARIANT and any(words[first + q] != w for q, w in enumerate(name_words)
-                                                          if q != p):
-                        continue  # a typo in one word, the others as written only
                     for e in index.latin[key]:
                         if e.words == len(name_words) and e.role != Role.PINYIN:
                             out.append(Candidate(doc.starts[first], doc.ends[last], e, match, score,

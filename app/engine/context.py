@@ -438,9 +438,7 @@ def emphasised(doc: FieldDoc, start: int, end: int) -> bool:
     (ANT MAN: a phrase in capitals, not the name MAN set apart)."""
     o0, o1 = doc.orig_span(start, end)
     s = doc.original[o0:o1]
-    if not (len(s) >= 3 and s.isupper() and doc.caps_share < 0.5):
-        return False
-    before = _CAPS_WORD_BEFORE.search(doc.original, 0, o0)
-    return before is None
+    return (len(s) >= 3 and s.isupper() and doc.caps_share < 0.5
+            and _CAPS_WORD_BEFORE.search(doc.original, max(0, o0 - 24), o0) is None)
 
 

@@ -22,7 +22,6 @@ TOKEN_CHARS = "[0-9a-z\u00df-\u024f]"  # a word's characters, in folded text
 TOKEN_RE = re.compile(TOKEN_CHARS + "+")
 HAN_RE = re.compile(f"[{HAN_CLASS}]")
 ALL_HAN_RE = re.compile(f"[{HAN_CLASS}]+")
-ALL_HAN_CHARS_RE = re.compile(f"[{HAN_CLASS}]")
 
 
 class Gap(IntEnum):
@@ -168,7 +167,7 @@ class FieldDoc:
         if not self.has_han:
             return False
         text = self.folded.text
-        han = len(ALL_HAN_CHARS_RE.findall(text))
+        han = len(HAN_RE.findall(text))
         return han >= sum(1 for ch in text if "a" <= ch <= "z")
 
     @cached_property

@@ -305,26 +305,18 @@ class Engine:
         for seg, doc, cands, prep in zip(segments, docs, per_doc, preps):
             kept: list[tuple[Candidate, list[str]]] = []
             mine: list[tuple[Candidate, list[str]]] = []
-            for c, ambiguous, grounds, unit, surface in zip(cands, prep.ambiguous, prep.grounds, prep.unit,
-                                                           prep.surfaces):
+            for c, ambiguous, grounds, word, joined, surface in zip(cands, prep.ambiguous, prep.grounds, prep.word,
+                                                                    prep.joined, prep.surfaces):
                 if c.entry.brand.id in own or (own_text and surface == own_text):
                     mine.append((c, []))
                     continue
-                if unit:
-                    continue  # a short name after a number is a unit: 1.5 HP
-                if _SAINT_BEFORE.search(doc.original, 0, doc.orig_span(c.start, c.end)[0]):
-                    continue  # St. Patrick's Day, Saint George: a saint, not a character
+                if word:
+                    continue  # the text is a word here, not the name (see _not_a_name)
                 if vehicles and _model_of_carmaker(doc, c, prep.near):
                     continue  # Honda Brio, Maruti Baleno, Ford Escort: the carmaker's model
-                if c.match == MatchType.VARIANT and _POSSESSIVE.fullmatch(surface) and not _POSSESSIVE.search(
-                        c.entry.surface) and surface[:-2] in self.dictionary:
-                    continue  # King's, Bull's: an everyday word's possessive, not Kings, Bulls (Smiffy's is Smiffys)
-                if c.match == MatchType.VARIANT and read_cats and self._everyday_words(surface) and not read_cats & (
-                        c.entry.brand.category_set | self._trades(c.entry.brand)):
-                    continue  # everyday words read as one name (cat-eye sunglasses, a red top) off its trades
-                if c.match in _LOOSE_READINGS and c.entry.key.isascii() and not _loose_reading_fits(
-                        c.entry.brand, read_cats, self._trades(c.entry.brand)):
-                    continue  # a word one letter or one sound from a name, on goods of none of its trades
+                if (joined or (c.match in _LOOSE_READINGS and c.entry.key.isascii())) and not self._may_read(
+                        c, read_cats):
+                    continue  # cat-eye sunglasses, Nivia t-shirts: a loose reading off the brand's trades
                 evidence = self._evidence(doc, c, grounds, plain, context, prep.near, names_seen) if ambiguous else []
                 if evidence is None:
                     continue
@@ -348,6 +340,33 @@ class Engine:
         word = m.group(1).casefold()
         return (word not in self.dictionary and not self.categories.is_product_word(word)
                 and word not in self.index.latin)
+
+    def _not_a_name(self, doc: FieldDoc, c: Candidate, surface: str) -> bool:
+        """Is the candidate's text, where it stands, a word rather than the name? A short name
+        after a number or a quantity is a unit (1.5 HP, 12v DC); a name after St. or Saint is
+        a saint's (St. Patrick's Day); an everyday word's possessive is no variant of a name
+        ending in s (King's, Bull's are not the Kings, the Bulls; Smiffy's is Smiffys)."""
+        if self._short(c) and _AFTER_QUANTITY.search(doc.text, max(0, c.start - 16), c.start):
+            return True
+        o0 = doc.orig_span(c.start, c.end)[0]
+        if _SAINT_BEFORE.search(doc.original, max(0, o0 - 7), o0):
+            return True
+        return (c.match == MatchType.VARIANT and _POSSESSIVE.fullmatch(surface) is not None
+                and not _POSSESSIVE.search(c.entry.surface) and surface[:-2] in self.dictionary)
+
+    def _may_read(self, c: Candidate, read_cats: frozenset[str]) -> bool:
+        """May a loose reading of the name (a typo, a sound-alike, everyday words joined) be
+        reported in a listing of these categories (the seller's or read from its words, not
+        guessed)? Not on goods of none of the brand's categories and trades (Nivia t-shirts
+        are not Nivea's, cat-eye sunglasses not CatEye's). A typo or sound-alike of a brand of
+        the standard tier, seldom counterfeited, also needs goods of its main trades: a word
+        one letter from a little-known name is most often another little-known name (Peco,
+        Santas)."""
+        brand = c.entry.brand
+        trades = self._trades(brand)
+        if c.match in _LOOSE_READINGS and brand.tier != Tier.FAMOUS:
+            return bool(read_cats & (brand.core_categories | trades))
+        return not read_cats or bool(read_cats & (brand.category_set | trades))
 
     def _everyday_words(self, surface: str) -> bool:
         """Is the text two words or more, each an everyday English word (cat-eye, red top)?"""
@@ -386,7 +405,9 @@ class Engine:
         return _Prepared(
             ambiguous=tuple(ambiguous),
             grounds=grounds,
-            unit=tuple(self._short(c) and _AFTER_QUANTITY.search(doc.text, 0, c.start) is not None for c in cands),
+            word=tuple(self._not_a_name(doc, c, surface) for c, surface in zip(cands, surfaces)),
+            joined=tuple(c.match == MatchType.VARIANT and self._everyday_words(surface)
+                         for c, surface in zip(cands, surfaces)),
             surfaces=tuple(surfaces),
             near=[(c.start, c.end, c.entry.brand) for c in plain],
             plain={c.entry.brand.id for c in plain},
@@ -704,14 +725,16 @@ class _Grounds:
 @dataclass(frozen=True, slots=True)
 class _Prepared:
     """Per candidate of a sentence, in order: needs evidence from the listing (ambiguous),
-    what the sentence itself offers as such evidence (grounds), is a short name after a
-    number (unit), its original text folded for comparison (surfaces);
+    what the sentence itself offers as such evidence (grounds), is a word there rather than
+    the name (word: see Engine._not_a_name), is everyday words read as one name (joined),
+    its original text folded for comparison (surfaces);
     and for the sentence: its unambiguous names (near, plain, named_plainly) and the
     (brand, key) pairs read firmly (seen)."""
 
     ambiguous: tuple[bool, ...]
     grounds: tuple[_Grounds | None, ...]  # per ambiguous candidate; None for the others
-    unit: tuple[bool, ...]
+    word: tuple[bool, ...]
+    joined: tuple[bool, ...]
     surfaces: tuple[str, ...]
     near: list[tuple[int, int, Brand]]
     plain: set[str]
@@ -736,17 +759,6 @@ _NEXT_NAME = re.compile(r" ([A-Z][a-z]{2,})\b")
 # a word's possessive ending (King's), which a name ending in s (Kings) is not written with
 _POSSESSIVE = re.compile(r"[^\W\d_]+['’`]s", re.IGNORECASE)
 _MOTORING = frozenset({"automotive", "sports"})
-
-
-def _loose_reading_fits(brand: Brand, read_cats: frozenset[str], trades: frozenset[str]) -> bool:
-    """May a typo or sound-alike of the brand's Latin name be reported in a listing of these
-    categories (the seller's or read from its words)? Not on goods of none of its trades
-    (Nivia t-shirts are not Nivea's). A brand of the standard tier, seldom counterfeited,
-    also needs the listing to name goods of its main trades: a word one letter from a
-    little-known name is most often another little-known name (Suma, Peco, Santas)."""
-    if brand.tier == Tier.FAMOUS:
-        return not read_cats or bool(read_cats & (brand.category_set | trades))
-    return bool(read_cats & (brand.core_categories | trades))
 
 
 def makes_vehicles(brand: Brand) -> bool:
